@@ -1,0 +1,276 @@
+"""A challenge (reto): a problem an agency publishes with a fixed contract amount."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import pairwise
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from retos.accounts.models import ExpertiseArea
+from retos.challenges.stages import (
+    CLOSED_BY_TIME,
+    PUBLIC_STAGES,
+    WINDOWS,
+    Stage,
+    closed_by_time,
+    closed_by_time_q,
+)
+from retos.organizations.models import Organization
+
+
+class Category(models.TextChoices):
+    CIVIL_PROTECTION = "civil_protection", _("Civil protection and disasters")
+    TRANSPARENCY = "transparency", _("Transparency and anti-corruption")
+    HEALTH = "health", _("Health")
+    EDUCATION = "education", _("Education")
+    MOBILITY = "mobility", _("Mobility and transport")
+    ENVIRONMENT = "environment", _("Environment and water")
+    PUBLIC_SAFETY = "public_safety", _("Public safety and justice")
+    ECONOMY = "economy", _("Economy and employment")
+    SOCIAL = "social", _("Social programs")
+    DIGITAL_GOVERNMENT = "digital_government", _("Digital government and services")
+
+
+# OSI-approved licences a challenge may allow, by SPDX identifier.
+OPEN_SOURCE_LICENCES = {
+    "AGPL-3.0-or-later": "GNU Affero General Public License v3.0 or later",
+    "Apache-2.0": "Apache License 2.0",
+    "BSD-2-Clause": "BSD 2-Clause License",
+    "BSD-3-Clause": "BSD 3-Clause License",
+    "EUPL-1.2": "European Union Public Licence 1.2",
+    "GPL-2.0-or-later": "GNU General Public License v2.0 or later",
+    "GPL-3.0-or-later": "GNU General Public License v3.0 or later",
+    "ISC": "ISC License",
+    "LGPL-3.0-or-later": "GNU Lesser General Public License v3.0 or later",
+    "MIT": "MIT License",
+    "MPL-2.0": "Mozilla Public License 2.0",
+}
+
+# The timeline, in the order the dates must hold (each strictly before the next).
+TIMELINE_FIELDS = [
+    "questions_close_at",
+    "submissions_close_at",
+    "evaluation_ends_at",
+    "demo_day_at",
+    "decision_at",
+    "delivery_at",
+]
+
+
+def _ordered(earlier: str, later: str) -> Q:
+    return (
+        Q(**{f"{earlier}__isnull": True})
+        | Q(**{f"{later}__isnull": True})
+        | Q(**{f"{earlier}__lt": F(later)})
+    )
+
+
+class ChallengeQuerySet(models.QuerySet):
+    """Reads of challenges. Time-dependent facts take ``now`` so that SQL and Python agree."""
+
+    def public(self):
+        return self.filter(stage__in=PUBLIC_STAGES)
+
+    def with_timeline(self, now=None):
+        """Annotate ``stage_now``, ``questions_open`` and ``submissions_open`` as of ``now``.
+
+        The conditions come from ``stages.WINDOWS`` and ``stages.CLOSED_BY_TIME``, the same
+        data that ``Challenge.current_stage_at`` and ``Challenge.window_open`` read.
+        """
+        now = now or timezone.now()
+        annotations = {
+            "stage_now": Case(
+                When(closed_by_time_q(now), then=Value(CLOSED_BY_TIME[2].value)),
+                default=F("stage"),
+                output_field=models.CharField(),
+            )
+        }
+        for name, window in WINDOWS.items():
+            annotations[f"{name}_open"] = Case(
+                When(window.q(now), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        return self.annotate(**annotations)
+
+    def in_stage(self, stage: str, now=None):
+        """Challenges whose *current* stage is ``stage``: a published challenge past its
+        deadline is closed, whether or not the close has been recorded yet."""
+        now = now or timezone.now()
+        if stage == CLOSED_BY_TIME[2]:
+            return self.filter(Q(stage=stage) | closed_by_time_q(now))
+        if stage == CLOSED_BY_TIME[0]:
+            return self.filter(stage=stage).exclude(closed_by_time_q(now))
+        return self.filter(stage=stage)
+
+    def window_open(self, name: str, now=None):
+        return self.filter(WINDOWS[name].q(now or timezone.now()))
+
+
+class Challenge(models.Model):
+    body = models.ForeignKey(
+        Organization,
+        verbose_name=_("government body"),
+        on_delete=models.PROTECT,
+        related_name="challenges",
+        limit_choices_to={"kind": "government"},
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    summary = models.CharField(_("summary"), max_length=400)
+    problem_statement = models.TextField(_("problem statement"))
+    context = models.TextField(_("context"), blank=True)
+    expected_outcomes = models.TextField(_("expected outcomes"), blank=True)
+    deliverables = models.TextField(_("deliverables"), blank=True)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    amount = models.DecimalField(_("contract amount (MXN)"), max_digits=14, decimal_places=2)
+    finalists_count = models.PositiveSmallIntegerField(
+        _("number of finalists"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    licences = models.JSONField(_("allowed licences (SPDX)"), default=list, blank=True)
+
+    questions_close_at = models.DateTimeField(_("questions close"), null=True, blank=True)
+    submissions_close_at = models.DateTimeField(_("submissions close"), null=True, blank=True)
+    evaluation_ends_at = models.DateTimeField(_("evaluation ends"), null=True, blank=True)
+    demo_day_at = models.DateTimeField(_("demo day"), null=True, blank=True)
+    decision_at = models.DateTimeField(_("decision"), null=True, blank=True)
+    delivery_at = models.DateTimeField(_("delivery"), null=True, blank=True)
+
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.DRAFT)
+    # One timestamp per transition, stamped by the service that makes it.
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    in_review_at = models.DateTimeField(null=True, blank=True)
+    changes_requested_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    evaluation_at = models.DateTimeField(null=True, blank=True)
+    finalists_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    awarded_at = models.DateTimeField(null=True, blank=True)
+    implementation_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    deserted_at = models.DateTimeField(null=True, blank=True)
+    # The published reason when a challenge is cancelled or declared deserted.
+    outcome_reason = models.TextField(_("reason"), blank=True)
+
+    objects = ChallengeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at", "-id"]
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
+        indexes = [
+            models.Index(fields=["stage", "submissions_close_at"]),
+            models.Index(fields=["-published_at", "-created_at", "-id"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stage__in=Stage.values), name="challenge_stage_valid"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="challenge_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(finalists_count__gte=1, finalists_count__lte=20),
+                name="challenge_finalists_in_range",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=_ordered(a, b), name=f"challenge_{a.removesuffix('_at')}_before_next"
+                )
+                for a, b in pairwise(TIMELINE_FIELDS)
+            ],
+            # Past the draft, a challenge always has its submission window.
+            models.CheckConstraint(
+                condition=Q(stage__in=[Stage.DRAFT, Stage.IN_REVIEW, Stage.CANCELLED])
+                | (Q(questions_close_at__isnull=False) & Q(submissions_close_at__isnull=False)),
+                name="challenge_public_has_deadlines",
+            ),
+            models.CheckConstraint(
+                condition=~Q(stage__in=[Stage.CANCELLED, Stage.DESERTED]) | ~Q(outcome_reason=""),
+                name="challenge_ending_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=[Stage.DRAFT, Stage.IN_REVIEW])
+                | Q(stage=Stage.CANCELLED, published_at__isnull=True)
+                | Q(published_at__isnull=False),
+                name="challenge_public_was_published",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("challenges:detail", kwargs={"slug": self.slug})
+
+    # Time-dependent facts, from the same rules as ChallengeQuerySet.with_timeline.
+    def current_stage_at(self, now=None) -> Stage:
+        now = now or timezone.now()
+        if closed_by_time(self, now):
+            return CLOSED_BY_TIME[2]
+        return Stage(self.stage)
+
+    @property
+    def current_stage(self) -> Stage:
+        # Prefer the value annotated by with_timeline when the row came from it.
+        annotated = self.__dict__.get("stage_now")
+        return Stage(annotated) if annotated else self.current_stage_at()
+
+    def window_open(self, name: str, now=None) -> bool:
+        return WINDOWS[name].holds(self, now or timezone.now())
+
+    @property
+    def is_public(self) -> bool:
+        return self.stage in PUBLIC_STAGES
+
+    @property
+    def time_zone(self) -> str:
+        return self.body.time_zone
+
+    def licence_names(self) -> list[tuple[str, str]]:
+        return [(spdx, OPEN_SOURCE_LICENCES.get(spdx, spdx)) for spdx in self.licences]
+
+
+class Criterion(models.Model):
+    """A published, weighted evaluation criterion. The weights of a challenge sum to 100."""
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    weight = models.DecimalField(
+        _("weight (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal(100))],
+    )
+    expertise_area = models.CharField(
+        _("expertise area"), max_length=40, choices=ExpertiseArea.choices
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("evaluation criterion")
+        verbose_name_plural = _("evaluation criteria")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gt=0, weight__lte=100), name="criterion_weight_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(expertise_area__in=ExpertiseArea.values),
+                name="criterion_expertise_area_valid",
+            ),
+            models.UniqueConstraint(fields=["challenge", "name"], name="criterion_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.weight}%)"

@@ -1,0 +1,350 @@
+"""Every write to a challenge. Each function runs in a transaction, checks the actor's
+permission, and records a ledger event in that same transaction."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import pairwise
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from retos.accounts.models import ExpertiseArea
+from retos.challenges.models import OPEN_SOURCE_LICENCES, TIMELINE_FIELDS, Challenge, Criterion
+from retos.challenges.stages import TRANSITIONS_BY_PAIR, Stage, Transition, closed_by_time
+from retos.core import rules
+from retos.core.errors import DomainError
+from retos.ledger.services import event_record
+
+EDITABLE_FIELDS = [
+    "title",
+    "summary",
+    "problem_statement",
+    "context",
+    "expected_outcomes",
+    "deliverables",
+    "category",
+    "amount",
+    "finalists_count",
+    "licences",
+    *TIMELINE_FIELDS,
+]
+
+
+class InvalidTransition(DomainError):
+    pass
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:100] or "reto"
+    slug, n = base, 2
+    while Challenge.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def _clean_criteria(criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    cleaned = []
+    for position, c in enumerate(criteria):
+        name = (c.get("name") or "").strip()
+        if not name:
+            raise DomainError(_("Every criterion needs a name."))
+        try:
+            weight = Decimal(str(c.get("weight")))
+        except ArithmeticError as exc:
+            raise DomainError(
+                _("The weight of “%(name)s” is not a number.") % {"name": name}
+            ) from exc
+        if not (Decimal(0) < weight <= Decimal(100)):
+            raise DomainError(
+                _("The weight of “%(name)s” must be more than 0 and at most 100.") % {"name": name}
+            )
+        area = c.get("expertise_area")
+        if area not in ExpertiseArea.values:
+            raise DomainError(_("Choose an expertise area for “%(name)s”.") % {"name": name})
+        cleaned.append(
+            {
+                "name": name,
+                "description": (c.get("description") or "").strip(),
+                "weight": weight,
+                "expertise_area": area,
+                "position": position,
+            }
+        )
+    return cleaned
+
+
+def challenge_problems(challenge: Challenge) -> list[str]:
+    """What a draft still lacks before it can go to review, in plain words."""
+    problems = []
+    for field in ("title", "summary", "problem_statement", "category"):
+        if not getattr(challenge, field):
+            problems.append(
+                _("Fill in “%(field)s”.") % {"field": Challenge._meta.get_field(field).verbose_name}
+            )
+    if challenge.amount is None or challenge.amount <= 0:
+        problems.append(_("The contract amount must be more than zero."))
+    if not challenge.licences:
+        problems.append(_("Allow at least one OSI-approved open-source licence."))
+    elif any(spdx not in OPEN_SOURCE_LICENCES for spdx in challenge.licences):
+        problems.append(_("Every licence must be an OSI-approved SPDX identifier from the list."))
+    dates = [getattr(challenge, f) for f in TIMELINE_FIELDS]
+    if dates[0] is None or dates[1] is None:
+        problems.append(_("Set when questions close and when submissions close."))
+    set_dates = [d for d in dates if d is not None]
+    if any(a >= b for a, b in pairwise(set_dates)):
+        problems.append(_("The timeline dates must be in order, each after the one before."))
+    criteria = list(challenge.criteria.all())
+    if not criteria:
+        problems.append(_("Add at least one evaluation criterion."))
+    elif sum(c.weight for c in criteria) != Decimal(100):
+        problems.append(
+            _("The criteria weights add up to %(total)s; they must add up to 100.")
+            % {"total": sum(c.weight for c in criteria)}
+        )
+    return problems
+
+
+@transaction.atomic
+def challenge_create(
+    *, actor, body, criteria: list[dict[str, Any]] | None = None, **fields: Any
+) -> Challenge:
+    """Create a draft challenge for ``body``. Any field may still be empty in a draft."""
+    rules.require(actor, "challenge:create", body)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown challenge fields: {sorted(unknown)}")
+    challenge = Challenge(body=body, slug=_unique_slug(fields.get("title", "")), **fields)
+    challenge.full_clean(exclude=["slug"])
+    challenge.save()
+    if criteria:
+        Criterion.objects.bulk_create(
+            Criterion(challenge=challenge, **c) for c in _clean_criteria(criteria)
+        )
+    event_record(
+        actor=actor,
+        action="challenge.created",
+        subject=challenge,
+        payload={"title": challenge.title, "body": body.slug},
+        public=False,
+    )
+    return challenge
+
+
+@transaction.atomic
+def challenge_update_draft(
+    *, challenge: Challenge, actor, criteria: list[dict[str, Any]] | None = None, **fields: Any
+) -> Challenge:
+    """Change a draft's terms (and, when given, replace its criteria)."""
+    challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    rules.require(actor, "challenge:edit", challenge)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown challenge fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(challenge, name, value)
+    challenge.full_clean()
+    challenge.save(update_fields=list(fields))
+    if criteria is not None:
+        cleaned = _clean_criteria(criteria)
+        challenge.criteria.all().delete()
+        Criterion.objects.bulk_create(Criterion(challenge=challenge, **c) for c in cleaned)
+    event_record(
+        actor=actor,
+        action="challenge.draft_updated",
+        subject=challenge,
+        payload={"fields": sorted(fields) + (["criteria"] if criteria is not None else [])},
+        public=False,
+    )
+    return challenge
+
+
+def _guard(transition: Transition, challenge: Challenge, now) -> None:
+    """Conditions beyond role and stage that a transition needs."""
+    if transition.name == "submit_for_review":
+        problems = challenge_problems(challenge)
+        if problems:
+            raise DomainError(" ".join(problems), code="incomplete")
+    if transition.name == "approve":
+        if not challenge.body.verified:
+            raise DomainError(
+                _("Only verified government bodies can publish. Verify the body first."),
+                code="unverified_body",
+            )
+        problems = challenge_problems(challenge)
+        if problems:
+            raise DomainError(" ".join(problems), code="incomplete")
+        if challenge.questions_close_at <= now:
+            raise DomainError(
+                _("The questions deadline has already passed. Request changes to the timeline."),
+                code="deadline_passed",
+            )
+
+
+@transaction.atomic
+def _transition(
+    *, challenge: Challenge, actor, target: Stage, reason: str = "", payload: dict | None = None
+) -> Challenge:
+    # Lock the row: two people acting at once see one stage, and the second is refused.
+    locked = Challenge.objects.select_for_update().select_related("body").get(pk=challenge.pk)
+    now = timezone.now()
+    # Recording the close moves from the stored stage; every other transition starts from the
+    # current stage, which time may have moved from "published" to "closed".
+    source = Stage(locked.stage) if target == Stage.CLOSED else locked.current_stage_at(now)
+    transition = TRANSITIONS_BY_PAIR.get((source, target))
+    if transition is None:
+        raise InvalidTransition(
+            _("A challenge in stage “%(source)s” cannot move to “%(target)s”.")
+            % {"source": Stage(source).label, "target": Stage(target).label},
+            code="invalid_transition",
+        )
+    if transition.name == "close" and not closed_by_time(locked, now):
+        raise DomainError(
+            _("The submission deadline has not passed yet; time alone closes a challenge."),
+            code="deadline_not_passed",
+        )
+    rules.require(actor, transition.permission, locked)
+    reason = (reason or "").strip()
+    if transition.needs_reason and not reason:
+        raise DomainError(_("Give the reason; it will be published."), code="reason_required")
+    _guard(transition, locked, now)
+    if locked.stage != source:
+        # The deadline closed it but nobody recorded that yet: record it first, as of the
+        # deadline, so the ledger tells the whole story in order.
+        _record_close(locked, actor=None)
+    if transition.name == "close":
+        _record_close(locked, actor=actor)
+    else:
+        locked.stage = target
+        setattr(locked, transition.stamp, now)
+        update_fields = ["stage", transition.stamp]
+        if target in (Stage.CANCELLED, Stage.DESERTED):
+            locked.outcome_reason = reason
+            update_fields.append("outcome_reason")
+        locked.save(update_fields=update_fields)
+        event_record(
+            actor=actor,
+            action=f"challenge.{transition.name}",
+            subject=locked,
+            payload={"from": source, "to": target, "reason": reason, **(payload or {})},
+            # Before publication, the life of a draft is the agency's business.
+            public=target not in (Stage.DRAFT, Stage.IN_REVIEW),
+            occurred_at=now,
+        )
+    challenge.__dict__.update(
+        {f: getattr(locked, f) for f in ("stage", "closed_at", transition.stamp, "outcome_reason")}
+    )
+    challenge.__dict__.pop("stage_now", None)
+    return challenge
+
+
+def _record_close(challenge: Challenge, *, actor) -> None:
+    challenge.stage = Stage.CLOSED
+    challenge.closed_at = challenge.submissions_close_at
+    challenge.save(update_fields=["stage", "closed_at"])
+    event_record(
+        actor=actor,
+        action="challenge.close",
+        subject=challenge,
+        payload={
+            "from": Stage.PUBLISHED,
+            "to": Stage.CLOSED,
+            "deadline": challenge.closed_at.isoformat(),
+        },
+        occurred_at=timezone.now(),
+    )
+
+
+def challenge_submit_for_review(*, challenge: Challenge, actor) -> Challenge:
+    """An approver of the body sends a complete draft to platform review."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.IN_REVIEW)
+
+
+def challenge_approve(*, challenge: Challenge, actor) -> Challenge:
+    """Platform staff approve a challenge in review; it is published at once."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.PUBLISHED)
+
+
+def challenge_request_changes(*, challenge: Challenge, actor, reason: str) -> Challenge:
+    """Platform staff return a challenge to draft, saying what must change."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.DRAFT, reason=reason)
+
+
+def challenge_close(*, challenge: Challenge, actor=None) -> Challenge:
+    """Record that the submission deadline has passed. Refused before the deadline."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.CLOSED)
+
+
+def challenge_open(*, challenge: Challenge, actor) -> Challenge:
+    """Open the sealed proposals (the opening act). Only after the deadline."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.OPENED)
+
+
+def challenge_start_evaluation(*, challenge: Challenge, actor) -> Challenge:
+    """Admissibility checked: the panel may start scoring."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.EVALUATION)
+
+
+def challenge_confirm_finalists(*, challenge: Challenge, actor) -> Challenge:
+    """The approver confirms the shortlist; finalists build their demos."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.FINALISTS)
+
+
+def challenge_decide(*, challenge: Challenge, actor) -> Challenge:
+    """Publish the decision (fallo); the complaint window starts."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.DECIDED)
+
+
+def challenge_award(*, challenge: Challenge, actor) -> Challenge:
+    """Record the award and contract with the winner."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.AWARDED)
+
+
+def challenge_start_implementation(*, challenge: Challenge, actor) -> Challenge:
+    """The winner starts building; milestones and payments follow."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.IMPLEMENTATION)
+
+
+def challenge_complete(*, challenge: Challenge, actor) -> Challenge:
+    """The agency accepts the delivery; the tool enters the catalog."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.COMPLETED)
+
+
+def challenge_cancel(*, challenge: Challenge, actor, reason: str) -> Challenge:
+    """Cancel before the award, with a published reason."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.CANCELLED, reason=reason)
+
+
+def challenge_declare_deserted(*, challenge: Challenge, actor, reason: str) -> Challenge:
+    """End without a winner (no admissible proposal, none above the minimum), with a reason."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.DESERTED, reason=reason)
+
+
+SERVICES = {
+    "submit_for_review": challenge_submit_for_review,
+    "approve": challenge_approve,
+    "request_changes": challenge_request_changes,
+    "close": challenge_close,
+    "open": challenge_open,
+    "start_evaluation": challenge_start_evaluation,
+    "confirm_finalists": challenge_confirm_finalists,
+    "decide": challenge_decide,
+    "award": challenge_award,
+    "start_implementation": challenge_start_implementation,
+    "complete": challenge_complete,
+    "cancel": challenge_cancel,
+    "declare_deserted": challenge_declare_deserted,
+}
+
+
+def challenge_transition(*, challenge: Challenge, actor, name: str, reason: str = "") -> Challenge:
+    """Run the transition service called ``name`` (used by the generic action form)."""
+    service = SERVICES[name]
+    transition = next(t for t in TRANSITIONS_BY_PAIR.values() if t.name == name)
+    if transition.needs_reason:
+        return service(challenge=challenge, actor=actor, reason=reason)
+    return service(challenge=challenge, actor=actor)

@@ -1,0 +1,142 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from retos.challenges import selectors, services
+from retos.challenges.forms import ChallengeFilterForm, TransitionForm
+from retos.challenges.models import TIMELINE_FIELDS, Challenge
+from retos.challenges.stages import (
+    MAIN_PATH,
+    STAGE_DESCRIPTIONS,
+    Stage,
+    transitions_from,
+)
+from retos.core import rules
+from retos.core.errors import DomainError
+
+
+@require_safe
+def home(request):
+    return render(
+        request,
+        "challenges/home.html",
+        {
+            "figures": selectors.headline_figures(),
+            "open_challenges": list(selectors.open_challenges()),
+        },
+    )
+
+
+@require_safe
+def challenge_list(request):
+    form = ChallengeFilterForm(request.GET or None)
+    filters = form.filters()
+    paginator = Paginator(selectors.challenge_list(filters), settings.RETOS_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "challenges/list.html",
+        {"form": form, "page": page, "filtered": any(vars(filters).values())},
+    )
+
+
+def _timeline(challenge: Challenge) -> list[dict]:
+    """The steps the detail page shows, with the current one marked."""
+    current = challenge.current_stage
+    path = MAIN_PATH[2:]  # the public part of the path
+    if current in (Stage.CANCELLED, Stage.DESERTED):
+        path = [*path, current]
+    reached = path.index(current) if current in path else -1
+    dates = {
+        Stage.PUBLISHED: challenge.published_at,
+        Stage.CLOSED: challenge.submissions_close_at,
+        Stage.EVALUATION: challenge.evaluation_at,
+        Stage.FINALISTS: challenge.finalists_at,
+        Stage.DECIDED: challenge.decided_at or challenge.decision_at,
+        Stage.COMPLETED: challenge.completed_at or challenge.delivery_at,
+        Stage.CANCELLED: challenge.cancelled_at,
+        Stage.DESERTED: challenge.deserted_at,
+    }
+    return [
+        {
+            "stage": stage,
+            "label": stage.label,
+            "description": STAGE_DESCRIPTIONS[stage],
+            "date": dates.get(stage),
+            "state": "done" if i < reached else "current" if i == reached else "todo",
+        }
+        for i, stage in enumerate(path)
+    ]
+
+
+def _actions(user, challenge: Challenge) -> list:
+    if not user.is_authenticated:
+        return []
+    current = challenge.current_stage
+    names = [t for t in transitions_from(current)]
+    if challenge.stage != current:  # closed by time but not yet recorded
+        names = [
+            t for t in TRANSITIONS if t.source == Stage.PUBLISHED and t.target == Stage.CLOSED
+        ] + names
+    return [t for t in names if rules.can(user, t.permission, challenge)]
+
+
+@require_safe
+def challenge_detail(request, slug):
+    challenge = selectors.challenge_for_view(request.user, slug)
+    criteria = list(challenge.criteria.all())
+    deadlines = [
+        (Challenge._meta.get_field(f).verbose_name, getattr(challenge, f))
+        for f in TIMELINE_FIELDS
+        if getattr(challenge, f)
+    ]
+    return render(
+        request,
+        "challenges/detail.html",
+        {
+            "challenge": challenge,
+            "criteria": criteria,
+            "deadlines": deadlines,
+            "timeline": _timeline(challenge),
+            "stage_description": STAGE_DESCRIPTIONS[challenge.current_stage],
+            "actions": _actions(request.user, challenge),
+            "problems": services.challenge_problems(challenge)
+            if challenge.stage == Stage.DRAFT
+            and rules.can(request.user, "challenge:edit", challenge)
+            else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def challenge_transition(request, slug, name):
+    challenge = selectors.challenge_for_view(request.user, slug)
+    if name not in services.SERVICES:
+        raise Http404
+    form = TransitionForm(request.POST)
+    form.is_valid()
+    try:
+        services.challenge_transition(
+            challenge=challenge,
+            actor=request.user,
+            name=name,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except PermissionDenied:
+        messages.error(request, _("You are not allowed to do that at this stage."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Done. The challenge is now in stage “%(stage)s”.")
+            % {"stage": Stage(challenge.stage).label},
+        )
+    return redirect(challenge)

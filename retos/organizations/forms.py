@@ -1,0 +1,65 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from retos.core.timezones import MexicanTimeZone
+from retos.organizations.mexico import Sector
+from retos.organizations.models import ROLES_BY_KIND, Kind, Level, State
+
+
+class GovernmentBodyForm(forms.Form):
+    name = forms.CharField(label=_("Official name"), max_length=255)
+    acronym = forms.CharField(label=_("Acronym"), max_length=20, required=False)
+    level = forms.ChoiceField(label=_("Jurisdiction level"), choices=Level.choices)
+    state = forms.ModelChoiceField(
+        label=_("State"),
+        queryset=State.objects.all(),
+        required=False,
+        help_text=_("Leave empty for a federal body."),
+    )
+    municipality_name = forms.CharField(label=_("Municipality"), max_length=120, required=False)
+    municipality_code = forms.CharField(
+        label=_("Municipality INEGI code"),
+        max_length=5,
+        required=False,
+        help_text=_(
+            "Five digits; the first two are the state's code (e.g. 14039 for Guadalajara)."
+        ),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=MexicanTimeZone.choices, initial=MexicanTimeZone.CENTRO
+    )
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+
+class CompanyForm(forms.Form):
+    name = forms.CharField(label=_("Legal name"), max_length=255)
+    rfc = forms.CharField(
+        label=_("RFC"),
+        max_length=16,
+        help_text=_("12 characters for a company (persona moral), 13 for a person."),
+    )
+    confirm_rfc_check_digit = forms.BooleanField(
+        label=_("I confirm this RFC is exactly the one on our tax certificate"), required=False
+    )
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    workers = forms.IntegerField(label=_("Workers"), min_value=0, max_value=1_000_000)
+    annual_sales = forms.DecimalField(
+        label=_("Annual sales (MXN)"),
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        help_text=_("Last fiscal year, in pesos, e.g. 3500000."),
+    )
+    state = forms.ModelChoiceField(label=_("State"), queryset=State.objects.all())
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"))
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [
+            (role.value, role.label) for role in ROLES_BY_KIND[Kind(organization.kind)]
+        ]

@@ -1,0 +1,23 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from retos.challenges import views as challenge_views
+from retos.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("_ping", core_views.ping, name="ping"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+# Spanish at the root, English under /en/.
+urlpatterns += i18n_patterns(
+    path("", challenge_views.home, name="home"),
+    path("retos/", include("retos.challenges.urls")),
+    path("cuenta/", include("retos.accounts.urls")),
+    path("", include("retos.organizations.urls")),
+    prefix_default_language=False,
+)

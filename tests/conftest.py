@@ -1,0 +1,31 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import GovernmentBodyFactory, MembershipFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()
+
+
+@pytest.fixture
+def body(db):
+    return GovernmentBodyFactory()
+
+
+def member(body, role):
+    return MembershipFactory(organization=body, role=role).user
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(is_platform_staff=True)
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
