@@ -14,6 +14,7 @@ from retos.challenges.models import TIMELINE_FIELDS, Challenge
 from retos.challenges.stages import (
     MAIN_PATH,
     STAGE_DESCRIPTIONS,
+    TRANSITIONS_BY_PAIR,
     Stage,
     transitions_from,
 )
@@ -79,12 +80,10 @@ def _actions(user, challenge: Challenge) -> list:
     if not user.is_authenticated:
         return []
     current = challenge.current_stage
-    names = [t for t in transitions_from(current)]
-    if challenge.stage != current:  # closed by time but not yet recorded
-        names = [
-            t for t in TRANSITIONS if t.source == Stage.PUBLISHED and t.target == Stage.CLOSED
-        ] + names
-    return [t for t in names if rules.can(user, t.permission, challenge)]
+    candidates = transitions_from(current)
+    if challenge.stage != current:  # closed by time, not yet recorded: offer to record it
+        candidates = [TRANSITIONS_BY_PAIR[(Stage.PUBLISHED, Stage.CLOSED)], *candidates]
+    return [t for t in candidates if rules.can(user, t.permission, challenge)]
 
 
 @require_safe
