@@ -78,6 +78,7 @@ class ChallengeFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Challenge
+        skip_postgeneration_save = True
 
     body = factory.SubFactory(GovernmentBodyFactory)
     title = factory.Sequence(lambda n: f"Reto de prueba {n}")
