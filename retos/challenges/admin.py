@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from retos.challenges.models import Challenge, Criterion
+from retos.organizations.admin import ReadOnlyAdmin
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(ReadOnlyAdmin):
+    """Read-only: every change to a challenge is a service call that records a ledger event."""
+
+    list_display = ["title", "body", "stage", "amount", "submissions_close_at"]
+    list_filter = ["stage", "category"]
+    search_fields = ["title", "slug"]
+    inlines = [CriterionInline]
