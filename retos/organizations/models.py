@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from retos.core.timezones import MexicanTimeZone
 from retos.organizations.mexico import Sector, SmeSize, classify_sme, is_sme
@@ -37,9 +38,9 @@ class Kind(models.TextChoices):
 
 
 class Level(models.TextChoices):
-    FEDERAL = "federal", _("Federal")
-    STATE = "state", _("State")
-    MUNICIPAL = "municipal", _("Municipal")
+    FEDERAL = "federal", pgettext_lazy("jurisdiction level", "Federal")
+    STATE = "state", pgettext_lazy("jurisdiction level", "State")
+    MUNICIPAL = "municipal", pgettext_lazy("jurisdiction level", "Municipal")
 
 
 class Role(models.TextChoices):
