@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "retos.demo"
+    label = "demo"
+    verbose_name = "Retos demo data"

@@ -1,0 +1,401 @@
+"""Load the demo through the services, replaying its history in the order it happened.
+
+Services stamp ``timezone.now()`` and refuse what the calendar forbids (approving a challenge
+whose questions deadline has passed, opening one before its deadline). So the loader first
+*plans* every action of every person and challenge as a dated step, sorts all the steps by
+date, and then runs each one with the clock moved to its date (``time_machine``). The ledger
+therefore reads in the order things happened, and each service checks its rules against the
+time it believes it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from itertools import count
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.hashers import get_hasher
+from django.db.models import Count
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from retos.accounts.models import User
+from retos.accounts.services import expert_register, user_sign_up
+from retos.challenges.models import Challenge, Criterion
+from retos.challenges.services import (
+    challenge_create,
+    challenge_transition,
+    challenge_update_draft,
+)
+from retos.challenges.stages import Stage
+from retos.core.timezones import MexicanTimeZone
+from retos.demo import data
+from retos.demo.hashers import DemoArgon2PasswordHasher
+from retos.demo.timeline import build_timeline
+from retos.ledger.models import Event
+from retos.organizations.mexico import SmeSize
+from retos.organizations.models import Level, Membership, Organization, Role, State
+from retos.organizations.services import (
+    company_register,
+    government_body_register,
+    membership_grant,
+    organization_verify,
+)
+
+CENTRAL = ZoneInfo(MexicanTimeZone.CENTRO)
+
+# Who, in the owning body, makes each move of a challenge. "staff" is the platform staff and
+# None the system (time alone closes a challenge; the tidy-up job records it).
+ACTORS = {
+    "create": Role.OFFICIAL,
+    "update_draft": Role.OFFICIAL,
+    "submit_for_review": Role.APPROVER,
+    "request_changes": "staff",
+    "approve": "staff",
+    "close": None,
+    "open": Role.OPENING_OFFICER,
+    "start_evaluation": Role.APPROVER,
+    "confirm_finalists": Role.APPROVER,
+    "decide": Role.APPROVER,
+    "award": Role.APPROVER,
+    "start_implementation": Role.OFFICIAL,
+    "complete": Role.APPROVER,
+    "cancel": Role.APPROVER,
+    "declare_deserted": Role.APPROVER,
+}
+
+
+def _light_password_hashing():
+    """Hash the demo's passwords with light Argon2 parameters when Argon2 is the default."""
+    if get_hasher().algorithm != DemoArgon2PasswordHasher.algorithm:
+        # Another default (tests use MD5) is already fast; leave it alone.
+        return nullcontext()
+    return override_settings(
+        PASSWORD_HASHERS=["retos.demo.hashers.DemoArgon2PasswordHasher", *settings.PASSWORD_HASHERS]
+    )
+
+
+class DemoError(RuntimeError):
+    """The demo cannot be loaded: time-machine is missing, or its own data or calendar is
+    inconsistent (a bug in ``retos.demo``)."""
+
+
+@dataclass(order=True)
+class Step:
+    when: datetime
+    #: Planning order, so that steps at the same instant keep the order they were planned in.
+    order: int
+    label: str = field(compare=False)
+    run: Callable[[], object] = field(compare=False, repr=False)
+
+
+class DemoLoader:
+    def __init__(self, now: datetime | None = None):
+        self.now = now or timezone.now()
+        self.today: date = self.now.astimezone(CENTRAL).date()
+        self.steps: list[Step] = []
+        self._order = count()
+        self.users: dict[str, User] = {}
+        self.orgs: dict[str, Organization] = {}
+        self.challenges: dict[str, Challenge] = {}
+        self.states: dict[str, State] = {}
+        self.bodies = {b.key: b for b in data.BODIES}
+
+    # -- planning ------------------------------------------------------------------------------
+
+    def at(self, day: int, hour: int, minute: int = 0) -> datetime:
+        """``day`` days from the load date, at ``hour``:``minute`` central time."""
+        return datetime.combine(
+            self.today + timedelta(days=day), time(hour, minute), tzinfo=CENTRAL
+        )
+
+    def add(self, when: datetime, label: str, fn: Callable, /, **kwargs) -> None:
+        self.steps.append(Step(when, next(self._order), label, partial(fn, **kwargs)))
+
+    def plan(self) -> None:
+        self.add(self.at(-520, 9), "staff signs up", self._staff_sign_up)
+        for i, expert in enumerate(data.EXPERTS):
+            self.add(
+                self.at(-500 + 2 * i, 10),
+                f"{expert.email} signs up",
+                self._sign_up,
+                email=expert.email,
+                full_name=expert.full_name,
+            )
+            self.add(
+                self.at(-499 + 2 * i, 12),
+                f"{expert.email} becomes expert",
+                self._expert,
+                spec=expert,
+            )
+        for body in data.BODIES:
+            self._plan_body(body)
+        for company in data.COMPANIES:
+            self._plan_company(company)
+        for challenge in data.CHALLENGES:
+            self._plan_challenge(challenge)
+
+    def _plan_body(self, body: data.BodySpec) -> None:
+        d = body.registered_day
+        for i, person in enumerate(body.people):
+            self.add(
+                self.at(d, 9, 5 * i),
+                f"{person.email} signs up",
+                self._sign_up,
+                email=person.email,
+                full_name=person.full_name,
+            )
+        self.add(self.at(d, 10), f"{body.key} registers", self._register_body, spec=body)
+        for i, person in enumerate(body.people):
+            for role in person.roles:
+                self.add(
+                    self.at(d, 10, 10 + 5 * i),
+                    f"{person.email} becomes {role}",
+                    self._grant,
+                    org_key=body.key,
+                    admin=body.people[0].email,
+                    email=person.email,
+                    role=role,
+                )
+        if body.verified:
+            self.add(self.at(d + 2, 12), f"{body.key} verified", self._verify, org_key=body.key)
+
+    def _plan_company(self, company: data.CompanySpec) -> None:
+        d = company.registered_day
+        self.add(
+            self.at(d, 16),
+            f"{company.admin_email} signs up",
+            self._sign_up,
+            email=company.admin_email,
+            full_name=company.admin_name,
+        )
+        self.add(
+            self.at(d, 16, 20), f"{company.rfc} registers", self._register_company, spec=company
+        )
+        if company.member_name:
+            self.add(
+                self.at(d + 1, 9),
+                f"{company.member_email} signs up",
+                self._sign_up,
+                email=company.member_email,
+                full_name=company.member_name,
+            )
+            self.add(
+                self.at(d + 1, 9, 30),
+                f"{company.member_email} joins",
+                self._grant,
+                org_key=company.rfc,
+                admin=company.admin_email,
+                email=company.member_email,
+                role=Role.MEMBER,
+            )
+        if company.verified:
+            self.add(
+                self.at(d + 3, 11), f"{company.rfc} verified", self._verify, org_key=company.rfc
+            )
+
+    def _plan_challenge(self, spec: data.ChallengeSpec) -> None:
+        body = self.bodies[spec.body]
+        timeline = build_timeline(spec, self.today, body.time_zone)
+        for when, action in timeline.steps:
+            if action == "create":
+                self.add(
+                    when,
+                    f"{spec.key}: create",
+                    self._create_challenge,
+                    spec=spec,
+                    dates=timeline.dates,
+                )
+            elif action == "update_draft":
+                self.add(when, f"{spec.key}: update draft", self._update_draft, spec=spec)
+            else:
+                self.add(when, f"{spec.key}: {action}", self._transition, spec=spec, action=action)
+
+    # -- running -------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Run every planned step at its date. Call inside a transaction."""
+        try:
+            import time_machine
+        except ImportError as exc:
+            raise DemoError(
+                "The demo needs the development dependency time-machine to replay its history "
+                "at past dates. Install it with: .venv/bin/pip install -r requirements-dev.lock"
+            ) from exc
+
+        self.states = {s.code: s for s in State.objects.all()}
+        with _light_password_hashing():
+            for step in sorted(self.steps):
+                if step.when >= self.now:
+                    raise DemoError(f"step {step.label!r} is planned in the future ({step.when})")
+                with time_machine.travel(step.when, tick=False):
+                    step.run()
+        self._check_stages()
+
+    def load(self) -> None:
+        self.plan()
+        self.run()
+
+    def _check_stages(self) -> None:
+        for spec in data.CHALLENGES:
+            challenge = Challenge.objects.get(pk=self.challenges[spec.key].pk)
+            stage = challenge.current_stage_at(self.now)
+            if stage != spec.target:
+                raise DemoError(f"{spec.key} ended in stage {stage}, not {spec.target}")
+
+    # -- the actions of the steps --------------------------------------------------------------
+
+    def _sign_up(self, *, email: str, full_name: str) -> None:
+        self.users[email] = user_sign_up(
+            email=email,
+            full_name=full_name,
+            password=data.DEMO_PASSWORD,
+            preferred_language="es-mx",
+        )
+
+    def _staff_sign_up(self) -> None:
+        self._sign_up(email=data.STAFF_EMAIL, full_name=data.STAFF_NAME)
+        staff = self.users[data.STAFF_EMAIL]
+        # No service makes platform staff (someone must be first), as with createsuperuser.
+        staff.is_platform_staff = True
+        staff.is_staff = True
+        staff.save(update_fields=["is_platform_staff", "is_staff"])
+
+    @property
+    def staff(self) -> User:
+        return self.users[data.STAFF_EMAIL]
+
+    def _expert(self, *, spec: data.ExpertSpec) -> None:
+        expert_register(user=self.users[spec.email], areas=list(spec.areas), actor=self.staff)
+
+    def _register_body(self, *, spec: data.BodySpec) -> None:
+        self.orgs[spec.key] = government_body_register(
+            actor=self.users[spec.people[0].email],
+            name=spec.name,
+            acronym=spec.acronym,
+            level=spec.level,
+            state=self.states[spec.state_code] if spec.state_code else None,
+            municipality_name=spec.municipality_name,
+            municipality_code=spec.municipality_code,
+            time_zone=spec.time_zone,
+            website=spec.website,
+            description=spec.description,
+        )
+
+    def _register_company(self, *, spec: data.CompanySpec) -> None:
+        self.orgs[spec.rfc] = company_register(
+            actor=self.users[spec.admin_email],
+            name=spec.name,
+            rfc=spec.rfc,
+            sector=spec.sector,
+            workers=spec.workers,
+            annual_sales=spec.annual_sales,
+            state=self.states[spec.state_code],
+            description=spec.description,
+        )
+
+    def _grant(self, *, org_key: str, admin: str, email: str, role: str) -> None:
+        membership_grant(
+            organization=self.orgs[org_key],
+            actor=self.users[admin],
+            user=self.users[email],
+            role=role,
+        )
+
+    def _verify(self, *, org_key: str) -> None:
+        self.orgs[org_key] = organization_verify(organization=self.orgs[org_key], actor=self.staff)
+
+    def _body_person(self, body_key: str, role: str) -> User:
+        person = next(p for p in self.bodies[body_key].people if role in p.roles)
+        return self.users[person.email]
+
+    def _actor(self, spec: data.ChallengeSpec, action: str) -> User | None:
+        role = ACTORS[action]
+        if role is None:
+            return None
+        if role == "staff":
+            return self.staff
+        return self._body_person(spec.body, role)
+
+    def _create_challenge(self, *, spec: data.ChallengeSpec, dates: dict) -> None:
+        self.challenges[spec.key] = challenge_create(
+            actor=self._actor(spec, "create"),
+            body=self.orgs[spec.body],
+            criteria=spec.criteria_payload,
+            **spec.fields,
+            **dates,
+        )
+
+    def _update_draft(self, *, spec: data.ChallengeSpec) -> None:
+        challenge_update_draft(
+            challenge=self.challenges[spec.key],
+            actor=self._actor(spec, "update_draft"),
+            **spec.draft_update,
+        )
+
+    def _transition(self, *, spec: data.ChallengeSpec, action: str) -> None:
+        challenge_transition(
+            challenge=self.challenges[spec.key],
+            actor=self._actor(spec, action),
+            name=action,
+            reason=spec.reason,
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# What the command prints.
+
+
+def summary_lines(now: datetime | None = None) -> list[str]:
+    """Counts per model and challenges per stage, as of ``now``."""
+    now = now or timezone.now()
+    users = User.objects.all()
+    bodies = Organization.objects.government()
+    companies = list(Organization.objects.companies())
+    levels = dict(bodies.order_by().values_list("level").annotate(n=Count("id")))
+    sizes = dict.fromkeys(SmeSize, 0)
+    for company in companies:
+        sizes[company.sme_size] += 1
+    events = Event.objects.all()
+    lines = [
+        f"Users: {users.count()} ({users.filter(is_platform_staff=True).count()} platform "
+        f"staff, {users.filter(is_expert=True).count()} experts)",
+        f"Government bodies: {bodies.count()} ("
+        + ", ".join(f"{levels.get(level, 0)} {level}" for level in Level.values)
+        + f"; {bodies.verified().count()} verified)",
+        f"Companies: {len(companies)} ("
+        + ", ".join(f"{n} {size}" for size, n in sizes.items() if n)
+        + f"; {sum(1 for c in companies if c.verified)} verified)",
+        f"Memberships: {Membership.objects.count()}",
+        f"Challenges: {Challenge.objects.count()} with {Criterion.objects.count()} criteria",
+        f"Ledger events: {events.count()} ({events.public().count()} public)",
+        "Challenges per stage (now):",
+    ]
+    lines += [
+        f"  {stage.value:<15} {Challenge.objects.in_stage(stage, now).count()}" for stage in Stage
+    ]
+    return lines
+
+
+def credential_lines() -> list[str]:
+    segob = next(b for b in data.BODIES if b.key == "segob")
+    company = data.COMPANIES[0]
+    expert = data.EXPERTS[0]
+    by_role = {p.roles[0]: p.email for p in segob.people}
+    openers = ", ".join(p.email for p in segob.people if Role.OPENING_OFFICER in p.roles)
+    return [
+        f"Demo log-ins (every account's password: {data.DEMO_PASSWORD}):",
+        f"  platform staff                 {data.STAFF_EMAIL}",
+        f"  SEGOB official                 {by_role[Role.OFFICIAL]}",
+        f"  SEGOB approver (and admin)     {by_role[Role.APPROVER]}",
+        f"  SEGOB opening officers         {openers}",
+        f"  company admin                  {company.admin_email} ({company.name})",
+        f"  expert evaluator               {expert.email}",
+        "  Every body has aprobacion@, funcionario@, apertura1@ and apertura2@ at its own",
+        "  domain (sep.example, jalisco.example, guadalajara.example, …).",
+    ]

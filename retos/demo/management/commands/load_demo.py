@@ -1,0 +1,59 @@
+"""``python manage.py load_demo``: realistic demo data, modelled on Retos Públicos (2014–15).
+
+Loads 8 federal ministries, 3 state and 2 municipal governments (one state still awaiting
+verification), 33 SMEs, 12 expert evaluators, a platform staff member and 15 challenges, at
+least one in every stage of the lifecycle. Everything is created through the services, with the
+clock moved to the date each action happened, so the ledger tells the whole history in order.
+Dates are relative to the day of loading, so there are always open challenges.
+
+Running it again does nothing: it says "Demo data already loaded" (and reprints the log-ins).
+It needs the development dependency ``time-machine``.
+
+Demo log-ins — every account's password is ``retos-demo-2026``:
+
+=================================  ==========================================
+platform staff                     plataforma@retos.example
+SEGOB official                     funcionario@segob.example
+SEGOB approver (and body admin)    aprobacion@segob.example
+SEGOB opening officers             apertura1@segob.example, apertura2@segob.example
+company admin (Cenzontle)          direccion@cenzontle.example
+expert evaluator                   isabel.ramos@expertos.example
+=================================  ==========================================
+
+Every government body has ``aprobacion@``, ``funcionario@``, ``apertura1@`` and ``apertura2@``
+at its own domain (``sep.example``, ``jalisco.example``, ``guadalajara.example``, …); every
+company's admin is ``direccion@<company>.example``. The ``.example`` domain is reserved, so no
+email the demo triggers reaches a real person.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from retos.accounts.models import User
+from retos.demo.data import STAFF_EMAIL
+from retos.demo.loader import DemoError, DemoLoader, credential_lines, summary_lines
+
+
+class Command(BaseCommand):
+    help = "Load realistic demo data (Spanish, Retos Públicos 2014–15) through the services."
+
+    def handle(self, *args, **options):
+        if User.objects.filter(email=STAFF_EMAIL).exists():
+            self.stdout.write("Demo data already loaded.")
+            self._write(credential_lines())
+            return
+        loader = DemoLoader()
+        try:
+            # All or nothing: a half-loaded demo would be mistaken for a loaded one.
+            with transaction.atomic():
+                loader.load()
+        except DemoError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self._write(summary_lines(loader.now))
+        self.stdout.write("")
+        self._write(credential_lines())
+
+    def _write(self, lines: list[str]) -> None:
+        for line in lines:
+            self.stdout.write(line)
