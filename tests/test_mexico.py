@@ -37,6 +37,10 @@ class TestRfc:
         assert result.check_digit_warning
         assert result.rfc == "GODE561231GR9"
 
+    def test_an_unusual_homoclave_is_a_warning_not_a_crash(self):
+        result = check_rfc("GODE561231WR8")
+        assert result.check_digit_warning
+
     @pytest.mark.parametrize("value", ["GODE561331GR8", "GODE560231GR8", "ABC680230P73"])
     def test_an_impossible_date_is_refused(self, value):
         with pytest.raises(RfcError, match="date"):

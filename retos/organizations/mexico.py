@@ -51,7 +51,9 @@ def check_rfc(value: str) -> RfcCheck:
     try:
         stdnum_rfc.validate(compact, validate_check_digits=True)
         warning = False
-    except InvalidChecksum:
+    except (InvalidChecksum, InvalidComponent):
+        # The homoclave (last three characters) is off: a character the SAT does not use, or
+        # a check digit that does not compute. Real RFCs like that exist, so warn and confirm.
         warning = True
     return RfcCheck(rfc=compact, check_digit_warning=warning, is_legal_person=len(compact) == 12)
 
