@@ -4,6 +4,7 @@ from itertools import product
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import translation
 
 from retos.challenges import services
 from retos.challenges.models import Challenge
@@ -180,7 +181,7 @@ def test_an_incomplete_draft_cannot_go_to_review():
     body = GovernmentBodyFactory()
     challenge = challenge_in(Stage.DRAFT, body=body, licences=[], criteria=[])
     approver = MembershipFactory(organization=body, role="approver").user
-    with pytest.raises(services.DomainError) as excinfo:
+    with translation.override("en"), pytest.raises(services.DomainError) as excinfo:
         services.challenge_submit_for_review(challenge=challenge, actor=approver)
     assert excinfo.value.code == "incomplete"
     assert "licence" in str(excinfo.value)
@@ -193,7 +194,7 @@ def test_weights_must_sum_to_100_before_review():
         Stage.DRAFT, body=body, criteria=[("Técnica", 60, "technology"), ("UX", 30, "data")]
     )
     approver = MembershipFactory(organization=body, role="approver").user
-    with pytest.raises(services.DomainError, match="add up to 90"):
+    with translation.override("en"), pytest.raises(services.DomainError, match="add up to 90"):
         services.challenge_submit_for_review(challenge=challenge, actor=approver)
 
 
