@@ -1,0 +1,1 @@
+"""Retos benchmarks (``make bench``). Not part of the test suite; see bench/README.md."""
