@@ -63,11 +63,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.syndication",
+    "django_tasks",
+    "django_tasks_db",
     "retos.core",
     "retos.ledger",
     "retos.accounts",
     "retos.organizations",
     "retos.challenges",
+    "retos.documents",
+    "retos.clarifications",
+    "retos.notifications",
     "retos.demo",
 ]
 
@@ -199,6 +205,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# Background work (emails, reminders) through Django 6's task API (django-tasks on 5.2), stored
+# in the database and run by `manage.py db_worker`. Tests use the immediate backend.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "email"],
+    }
 }
 
 # Domain settings.

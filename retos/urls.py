@@ -19,5 +19,8 @@ urlpatterns += i18n_patterns(
     path("retos/", include("retos.challenges.urls")),
     path("cuenta/", include("retos.accounts.urls")),
     path("", include("retos.organizations.urls")),
+    path("", include("retos.clarifications.urls")),
+    path("", include("retos.notifications.urls")),
+    path("", include("retos.documents.urls")),
     prefix_default_language=False,
 )
