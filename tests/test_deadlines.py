@@ -114,3 +114,116 @@ def test_windows_are_shut_outside_the_published_stage(challenge):
         assert not challenge.window_open("questions")
         assert not challenge.window_open("submissions")
         assert challenge.current_stage_at() == Stage.CANCELLED
+
+
+def _question(challenge, **fields):
+    from retos.clarifications.models import Question
+    from tests.factories import UserFactory
+
+    number = challenge.questions.count() + 1
+    return Question.objects.create(
+        challenge=challenge, number=number, asker=UserFactory(), text="¿Pregunta?", **fields
+    )
+
+
+def test_a_pending_question_holds_submissions_open_past_the_deadline(challenge):
+    question = _question(challenge, asked_at=QUESTIONS_CLOSE - timedelta(days=1))
+    after = DEADLINE + timedelta(hours=2)
+    with time_machine.travel(after, tick=False):
+        assert challenge.current_stage_at() == Stage.PUBLISHED
+        assert challenge.window_open("submissions")
+        sql = _sql_view(challenge, after)
+        assert sql["stage_now"] == Stage.PUBLISHED and sql["submissions_open"]
+        with pytest.raises(services.DomainError):
+            services.challenge_close(challenge=challenge)
+    # The answer is published; from that moment the challenge is closed, as of the answer.
+    answered_at = DEADLINE + timedelta(hours=3)
+    question.status = "answered"
+    question.answer = "Respuesta."
+    question.resolved_at = answered_at
+    question.save()
+    with time_machine.travel(answered_at + timedelta(minutes=1), tick=False):
+        assert challenge.current_stage_at() == Stage.CLOSED
+        assert _sql_view(challenge, answered_at)["stage_now"] == Stage.CLOSED
+        services.challenge_close(challenge=challenge)
+        challenge.refresh_from_db()
+        assert challenge.closed_at == answered_at
+
+
+def test_a_declined_question_does_not_hold_the_deadline(challenge):
+    _question(
+        challenge,
+        status="declined",
+        decline_reason="Fuera del alcance.",
+        resolved_at=QUESTIONS_CLOSE,
+    )
+    with time_machine.travel(DEADLINE, tick=False):
+        assert challenge.current_stage_at() == Stage.CLOSED
+
+
+class TestScheduledPublication:
+    def test_a_scheduled_challenge_stays_in_review_until_its_time(self):
+        from tests.factories import GovernmentBodyFactory, UserFactory
+        from tests.lifecycle import challenge_in
+
+        body = GovernmentBodyFactory()
+        challenge = challenge_in(Stage.IN_REVIEW, body=body)
+        publish_at = challenge.created_at + timedelta(days=1)
+        services.challenge_approve(
+            challenge=challenge, actor=UserFactory(is_platform_staff=True), publish_at=publish_at
+        )
+        challenge.refresh_from_db()
+        assert challenge.stage == Stage.PUBLISHED and challenge.published_at == publish_at
+        with time_machine.travel(publish_at - TICK, tick=False):
+            assert challenge.current_stage_at() == Stage.IN_REVIEW
+            assert not Challenge.objects.public().filter(pk=challenge.pk).exists()
+            assert not challenge.window_open("questions")
+            assert _sql_view(challenge, publish_at - TICK)["stage_now"] == Stage.IN_REVIEW
+        with time_machine.travel(publish_at, tick=False):
+            assert challenge.current_stage_at() == Stage.PUBLISHED
+            assert Challenge.objects.public().filter(pk=challenge.pk).exists()
+            assert challenge.window_open("questions")
+
+    def test_withdrawing_a_scheduled_challenge_keeps_it_private(self):
+        from tests.factories import GovernmentBodyFactory, MembershipFactory, UserFactory
+        from tests.lifecycle import challenge_in
+
+        body = GovernmentBodyFactory()
+        challenge = challenge_in(Stage.IN_REVIEW, body=body)
+        staff = UserFactory(is_platform_staff=True)
+        services.challenge_approve(
+            challenge=challenge, actor=staff, publish_at=challenge.created_at + timedelta(days=1)
+        )
+        approver = MembershipFactory(organization=body, role="approver").user
+        services.challenge_cancel(challenge=challenge, actor=approver, reason="Ya no aplica.")
+        challenge.refresh_from_db()
+        assert challenge.stage == Stage.CANCELLED and challenge.published_at is None
+        assert not Challenge.objects.public().filter(pk=challenge.pk).exists()
+
+    def test_the_submission_window_needs_ten_business_days(self):
+        from tests.factories import GovernmentBodyFactory, UserFactory
+        from tests.lifecycle import challenge_in
+
+        # Published Friday 13 March 2026: Mon 16 is a holiday, so the 10th business day after
+        # is Mon 30 March.
+        publish = datetime(2026, 3, 13, 16, tzinfo=UTC)
+        with time_machine.travel(publish, tick=False):
+            body = GovernmentBodyFactory()
+            short = challenge_in(
+                Stage.IN_REVIEW,
+                body=body,
+                questions_close_at=datetime(2026, 3, 20, 18, tzinfo=UTC),
+                submissions_close_at=datetime(2026, 3, 27, 23, tzinfo=UTC),
+            )
+            with pytest.raises(services.DomainError) as excinfo:
+                services.challenge_approve(
+                    challenge=short, actor=UserFactory(is_platform_staff=True)
+                )
+            assert excinfo.value.code == "window_too_short"
+            enough = challenge_in(
+                Stage.IN_REVIEW,
+                body=body,
+                questions_close_at=datetime(2026, 3, 20, 18, tzinfo=UTC),
+                submissions_close_at=datetime(2026, 3, 30, 23, tzinfo=UTC),
+            )
+            services.challenge_approve(challenge=enough, actor=UserFactory(is_platform_staff=True))

@@ -196,7 +196,13 @@ def _stage_after(spec, timeline, moment) -> Stage:
         "declare_deserted": Stage.DESERTED,
     }[timeline.steps[-1][1]]
 
-    row = SimpleNamespace(stage=stage, submissions_close_at=timeline.dates["submissions_close_at"])
+    approved = [when for when, action in timeline.steps if action == "approve"]
+    row = SimpleNamespace(
+        pk=None,  # not saved: no pending questions to look up
+        stage=stage,
+        published_at=approved[0] if approved else None,
+        submissions_close_at=timeline.dates["submissions_close_at"],
+    )
     return Stage.CLOSED if closed_by_time(row, moment) else stage
 
 

@@ -14,12 +14,15 @@ from django.utils.translation import gettext_lazy as _
 
 from retos.accounts.models import ExpertiseArea
 from retos.challenges.stages import (
-    CLOSED_BY_TIME,
-    PUBLIC_STAGES,
     WINDOWS,
     Stage,
-    closed_by_time,
     closed_by_time_q,
+    current_stage_q,
+    is_public,
+    pending_questions_exist,
+    public_q,
+    scheduled_q,
+    stage_at,
 )
 from retos.organizations.models import Organization
 
@@ -74,22 +77,27 @@ def _ordered(earlier: str, later: str) -> Q:
 class ChallengeQuerySet(models.QuerySet):
     """Reads of challenges. Time-dependent facts take ``now`` so that SQL and Python agree."""
 
-    def public(self):
-        return self.filter(stage__in=PUBLIC_STAGES)
+    def public(self, now=None):
+        """What anyone may see: published (a scheduled one only from its publication time),
+        in any later stage. A draft cancelled before publication stays private."""
+        return self.filter(public_q(now or timezone.now()))
 
     def with_timeline(self, now=None):
-        """Annotate ``stage_now``, ``questions_open`` and ``submissions_open`` as of ``now``.
+        """Annotate ``stage_now``, ``questions_open``, ``submissions_open`` and
+        ``questions_pending`` as of ``now``.
 
-        The conditions come from ``stages.WINDOWS`` and ``stages.CLOSED_BY_TIME``, the same
-        data that ``Challenge.current_stage_at`` and ``Challenge.window_open`` read.
+        The conditions are the SQL halves of the rules in ``stages.py``; their Python halves
+        are ``Challenge.current_stage_at`` and ``Challenge.window_open``.
         """
         now = now or timezone.now()
         annotations = {
+            "questions_pending": pending_questions_exist(),
             "stage_now": Case(
-                When(closed_by_time_q(now), then=Value(CLOSED_BY_TIME[2].value)),
+                When(scheduled_q(now), then=Value(Stage.IN_REVIEW.value)),
+                When(closed_by_time_q(now), then=Value(Stage.CLOSED.value)),
                 default=F("stage"),
                 output_field=models.CharField(),
-            )
+            ),
         }
         for name, window in WINDOWS.items():
             annotations[f"{name}_open"] = Case(
@@ -102,12 +110,7 @@ class ChallengeQuerySet(models.QuerySet):
     def in_stage(self, stage: str, now=None):
         """Challenges whose *current* stage is ``stage``: a published challenge past its
         deadline is closed, whether or not the close has been recorded yet."""
-        now = now or timezone.now()
-        if stage == CLOSED_BY_TIME[2]:
-            return self.filter(Q(stage=stage) | closed_by_time_q(now))
-        if stage == CLOSED_BY_TIME[0]:
-            return self.filter(stage=stage).exclude(closed_by_time_q(now))
-        return self.filter(stage=stage)
+        return self.filter(current_stage_q(Stage(stage), now or timezone.now()))
 
     def window_open(self, name: str, now=None):
         return self.filter(WINDOWS[name].q(now or timezone.now()))
@@ -214,10 +217,7 @@ class Challenge(models.Model):
 
     # Time-dependent facts, from the same rules as ChallengeQuerySet.with_timeline.
     def current_stage_at(self, now=None) -> Stage:
-        now = now or timezone.now()
-        if closed_by_time(self, now):
-            return CLOSED_BY_TIME[2]
-        return Stage(self.stage)
+        return stage_at(self, now or timezone.now())
 
     @property
     def current_stage(self) -> Stage:
@@ -228,9 +228,12 @@ class Challenge(models.Model):
     def window_open(self, name: str, now=None) -> bool:
         return WINDOWS[name].holds(self, now or timezone.now())
 
+    def is_public_at(self, now=None) -> bool:
+        return is_public(self, now or timezone.now())
+
     @property
     def is_public(self) -> bool:
-        return self.stage in PUBLIC_STAGES
+        return self.is_public_at()
 
     @property
     def time_zone(self) -> str:

@@ -6,7 +6,7 @@ body, or platform staff) combined with *when* (the current stage is the transiti
 
 from django.utils import timezone
 
-from retos.challenges.stages import PUBLIC_STAGES, TRANSITIONS, Stage, closed_by_time
+from retos.challenges.stages import TRANSITIONS, Stage, closed_by_time
 from retos.core.rules import (
     Predicate,
     always,
@@ -71,9 +71,15 @@ for _name in sorted({t.name for t in TRANSITIONS}):
     _sources = [t.source for t in TRANSITIONS if t.name == _name]
     register(f"challenge:{_name}", TRANSITION_ACTORS[_name] & stage_is(*_sources))
 
+
+@predicate
+def is_public(user, challenge) -> bool:
+    return challenge.is_public_at(timezone.now())
+
+
 register(
     "challenge:view",
-    stage_is(*PUBLIC_STAGES) | is_body_member | (is_platform_staff & stage_is(Stage.IN_REVIEW)),
+    is_public | is_body_member | (is_platform_staff & stage_is(Stage.IN_REVIEW)),
 )
 register("challenge:edit", is_body_official & stage_is(Stage.DRAFT))
 register(

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from retos.challenges.models import Challenge
-from retos.challenges.stages import PUBLIC_STAGES, Stage
+from retos.challenges.stages import PUBLIC_STAGES, WINDOWS, Stage
 from retos.core import rules
 
 
@@ -65,9 +65,9 @@ def challenge_for_view(user, slug: str) -> Challenge:
 def headline_figures(now=None) -> dict:
     """The figures on the home page, in one query."""
     now = now or timezone.now()
-    return Challenge.objects.public().aggregate(
+    return Challenge.objects.public(now).aggregate(
         challenges=Count("id"),
-        open_now=Count("id", filter=Q(stage=Stage.PUBLISHED, submissions_close_at__gt=now)),
+        open_now=Count("id", filter=WINDOWS["submissions"].q(now)),
         bodies=Count("body", distinct=True),
         amount_published=Sum("amount"),
         completed=Count("id", filter=Q(stage=Stage.COMPLETED)),
@@ -88,7 +88,7 @@ def stage_counts(now=None) -> dict[str, int]:
     """Public challenges per current stage, in one query."""
     now = now or timezone.now()
     rows = (
-        Challenge.objects.public()
+        Challenge.objects.public(now)
         .with_timeline(now)
         .values("stage_now")
         .annotate(n=Count("id"))

@@ -6,8 +6,11 @@ from __future__ import annotations
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -16,6 +19,7 @@ from retos.accounts.models import ExpertiseArea
 from retos.challenges.models import OPEN_SOURCE_LICENCES, TIMELINE_FIELDS, Challenge, Criterion
 from retos.challenges.stages import TRANSITIONS_BY_PAIR, Stage, Transition, closed_by_time
 from retos.core import rules
+from retos.core.business_days import business_days_between
 from retos.core.errors import DomainError
 from retos.ledger.services import event_record
 
@@ -163,13 +167,34 @@ def challenge_update_draft(
     return challenge
 
 
-def _guard(transition: Transition, challenge: Challenge, now) -> None:
+def submission_window_problem(challenge: Challenge, publish_at) -> str | None:
+    """The submission window must span enough Mexican business days from publication."""
+    minimum = settings.RETOS_MIN_SUBMISSION_BUSINESS_DAYS
+    if challenge.submissions_close_at is None:
+        return None
+    tz = ZoneInfo(challenge.body.time_zone)
+    days = business_days_between(
+        publish_at.astimezone(tz).date(), challenge.submissions_close_at.astimezone(tz).date()
+    )
+    if days < minimum:
+        return _(
+            "Submissions must stay open at least %(minimum)d business days after publication "
+            "(weekends and official holidays do not count); this timeline gives %(days)d."
+        ) % {"minimum": minimum, "days": days}
+    return None
+
+
+def _guard(transition: Transition, challenge: Challenge, now, publish_at=None) -> None:
     """Conditions beyond role and stage that a transition needs."""
     if transition.name == "submit_for_review":
         problems = challenge_problems(challenge)
         if problems:
             raise DomainError(" ".join(problems), code="incomplete")
     if transition.name == "approve":
+        if challenge.stage == Stage.PUBLISHED:
+            raise DomainError(
+                _("This challenge is already scheduled for publication."), code="scheduled"
+            )
         if not challenge.body.verified:
             raise DomainError(
                 _("Only verified government bodies can publish. Verify the body first."),
@@ -178,22 +203,37 @@ def _guard(transition: Transition, challenge: Challenge, now) -> None:
         problems = challenge_problems(challenge)
         if problems:
             raise DomainError(" ".join(problems), code="incomplete")
-        if challenge.questions_close_at <= now:
+        if publish_at < now:
+            raise DomainError(_("The publication time cannot be in the past."), code="past")
+        if challenge.questions_close_at <= publish_at:
             raise DomainError(
-                _("The questions deadline has already passed. Request changes to the timeline."),
+                _(
+                    "The questions deadline is before the publication time. Request changes to "
+                    "the timeline."
+                ),
                 code="deadline_passed",
             )
+        window = submission_window_problem(challenge, publish_at)
+        if window:
+            raise DomainError(window, code="window_too_short")
 
 
 @transaction.atomic
 def _transition(
-    *, challenge: Challenge, actor, target: Stage, reason: str = "", payload: dict | None = None
+    *,
+    challenge: Challenge,
+    actor,
+    target: Stage,
+    reason: str = "",
+    payload: dict | None = None,
+    publish_at=None,
 ) -> Challenge:
     # Lock the row: two people acting at once see one stage, and the second is refused.
     locked = Challenge.objects.select_for_update().select_related("body").get(pk=challenge.pk)
     now = timezone.now()
     # Recording the close moves from the stored stage; every other transition starts from the
-    # current stage, which time may have moved from "published" to "closed".
+    # current stage, which time may have moved (published → closed) or not yet reached
+    # (a scheduled publication is still in review).
     source = Stage(locked.stage) if target == Stage.CLOSED else locked.current_stage_at(now)
     transition = TRANSITIONS_BY_PAIR.get((source, target))
     if transition is None:
@@ -204,47 +244,62 @@ def _transition(
         )
     if transition.name == "close" and not closed_by_time(locked, now):
         raise DomainError(
-            _("The submission deadline has not passed yet; time alone closes a challenge."),
+            _(
+                "Submissions are still open: the deadline has not passed, or a question is "
+                "still waiting for its answer."
+            ),
             code="deadline_not_passed",
         )
     rules.require(actor, transition.permission, locked)
     reason = (reason or "").strip()
     if transition.needs_reason and not reason:
         raise DomainError(_("Give the reason; it will be published."), code="reason_required")
-    _guard(transition, locked, now)
-    if locked.stage != source:
+    publish_at = publish_at or now
+    _guard(transition, locked, now, publish_at=publish_at)
+    if source == Stage.CLOSED and locked.stage == Stage.PUBLISHED and target != Stage.CLOSED:
         # The deadline closed it but nobody recorded that yet: record it first, as of the
         # deadline, so the ledger tells the whole story in order.
         _record_close(locked, actor=None)
     if transition.name == "close":
         _record_close(locked, actor=actor)
     else:
-        locked.stage = target
-        setattr(locked, transition.stamp, now)
         update_fields = ["stage", transition.stamp]
+        if source == Stage.IN_REVIEW and locked.stage == Stage.PUBLISHED:
+            # Withdrawn from a scheduled publication before it happened: it never was public.
+            locked.published_at = None
+            update_fields.append("published_at")
+        locked.stage = target
+        setattr(locked, transition.stamp, publish_at if transition.name == "approve" else now)
         if target in (Stage.CANCELLED, Stage.DESERTED):
             locked.outcome_reason = reason
             update_fields.append("outcome_reason")
         locked.save(update_fields=update_fields)
+        extra = {"publish_at": publish_at.isoformat()} if transition.name == "approve" else {}
         event_record(
             actor=actor,
             action=f"challenge.{transition.name}",
             subject=locked,
-            payload={"from": source, "to": target, "reason": reason, **(payload or {})},
+            payload={"from": source, "to": target, "reason": reason, **extra, **(payload or {})},
             # Before publication, the life of a draft is the agency's business.
             public=target not in (Stage.DRAFT, Stage.IN_REVIEW),
             occurred_at=now,
         )
-    challenge.__dict__.update(
-        {f: getattr(locked, f) for f in ("stage", "closed_at", transition.stamp, "outcome_reason")}
-    )
-    challenge.__dict__.pop("stage_now", None)
+    for field in ("stage", "closed_at", "published_at", transition.stamp, "outcome_reason"):
+        setattr(challenge, field, getattr(locked, field))
+    for annotation in ("stage_now", "questions_open", "submissions_open", "questions_pending"):
+        challenge.__dict__.pop(annotation, None)
     return challenge
 
 
 def _record_close(challenge: Challenge, *, actor) -> None:
+    # Closed at the deadline, or later if a pending question held submissions open until its
+    # answer was published.
+    last_answer = challenge.questions.aggregate(last=Max("resolved_at"))["last"]
+    closed_at = challenge.submissions_close_at
+    if last_answer is not None and last_answer > closed_at:
+        closed_at = last_answer
     challenge.stage = Stage.CLOSED
-    challenge.closed_at = challenge.submissions_close_at
+    challenge.closed_at = closed_at
     challenge.save(update_fields=["stage", "closed_at"])
     event_record(
         actor=actor,
@@ -253,7 +308,8 @@ def _record_close(challenge: Challenge, *, actor) -> None:
         payload={
             "from": Stage.PUBLISHED,
             "to": Stage.CLOSED,
-            "deadline": challenge.closed_at.isoformat(),
+            "deadline": challenge.submissions_close_at.isoformat(),
+            "closed_at": closed_at.isoformat(),
         },
         occurred_at=timezone.now(),
     )
@@ -264,9 +320,12 @@ def challenge_submit_for_review(*, challenge: Challenge, actor) -> Challenge:
     return _transition(challenge=challenge, actor=actor, target=Stage.IN_REVIEW)
 
 
-def challenge_approve(*, challenge: Challenge, actor) -> Challenge:
-    """Platform staff approve a challenge in review; it is published at once."""
-    return _transition(challenge=challenge, actor=actor, target=Stage.PUBLISHED)
+def challenge_approve(*, challenge: Challenge, actor, publish_at=None) -> Challenge:
+    """Platform staff approve a challenge in review. It is published at once, or at
+    ``publish_at``: until then it stays in review for everyone but its body and the staff."""
+    return _transition(
+        challenge=challenge, actor=actor, target=Stage.PUBLISHED, publish_at=publish_at
+    )
 
 
 def challenge_request_changes(*, challenge: Challenge, actor, reason: str) -> Challenge:

@@ -8,10 +8,12 @@ window open? has the deadline closed the challenge?) from the same ``WINDOWS`` a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -163,36 +165,117 @@ def transitions_from(stage: Stage) -> list[Transition]:
 # Time. A deadline is a fact: these rules are read on every request, whether or not any job ran.
 
 
-@dataclass(frozen=True)
-class TimeWindow:
-    """A window that is open while the challenge is in ``stage`` and ``closes_field`` is ahead."""
-
-    name: str
-    stage: Stage
-    closes_field: str
-
-    def q(self, now) -> Q:
-        return Q(stage=self.stage, **{f"{self.closes_field}__gt": now})
-
-    def holds(self, challenge, now) -> bool:
-        closes = getattr(challenge, self.closes_field)
-        return challenge.stage == self.stage and closes is not None and now < closes
+# Each rule is written twice, side by side: as SQL (a ``Q``, for lists and filters) and in Python
+# (for one object in hand). ``tests/test_deadlines.py`` walks the clock to show they agree.
+#
+# - scheduled: approved for a later publication time — stored "published", but until
+#   ``published_at`` it is still "in review" and nobody outside sees it;
+# - live: published and visible;
+# - held: a question still waiting for its answer keeps submissions open past the deadline
+#   (the agency must answer, decline it with a reason, or extend the deadline);
+# - closed by time: published, deadline passed, nothing held — "closed", whether or not anyone
+#   has recorded it yet.
 
 
-SUBMISSIONS = TimeWindow("submissions", Stage.PUBLISHED, "submissions_close_at")
-QUESTIONS = TimeWindow("questions", Stage.PUBLISHED, "questions_close_at")
-WINDOWS = {w.name: w for w in (QUESTIONS, SUBMISSIONS)}
+def pending_questions_exist() -> Exists:
+    from retos.clarifications.models import Question, QuestionStatus
 
-# A stored stage that time alone ends: (stored stage, deadline field, stage it becomes).
-CLOSED_BY_TIME = (Stage.PUBLISHED, "submissions_close_at", Stage.CLOSED)
+    return Exists(Question.objects.filter(challenge=OuterRef("pk"), status=QuestionStatus.PENDING))
+
+
+def has_pending_questions(challenge) -> bool:
+    annotated = challenge.__dict__.get("questions_pending")
+    if annotated is not None:
+        return bool(annotated)
+    if challenge.pk is None:
+        return False
+    from retos.clarifications.models import QuestionStatus
+
+    return challenge.questions.filter(status=QuestionStatus.PENDING).exists()
+
+
+def scheduled_q(now) -> Q:
+    return Q(stage=Stage.PUBLISHED, published_at__gt=now)
+
+
+def scheduled(challenge, now) -> bool:
+    return (
+        challenge.stage == Stage.PUBLISHED
+        and challenge.published_at is not None
+        and challenge.published_at > now
+    )
+
+
+def live_q(now) -> Q:
+    return Q(stage=Stage.PUBLISHED, published_at__lte=now)
+
+
+def live(challenge, now) -> bool:
+    return challenge.stage == Stage.PUBLISHED and not scheduled(challenge, now)
 
 
 def closed_by_time_q(now) -> Q:
-    stage, field, _target = CLOSED_BY_TIME
-    return Q(stage=stage, **{f"{field}__lte": now})
+    return live_q(now) & Q(submissions_close_at__lte=now) & ~Q(pending_questions_exist())
 
 
 def closed_by_time(challenge, now) -> bool:
-    stage, field, _target = CLOSED_BY_TIME
-    deadline = getattr(challenge, field)
-    return challenge.stage == stage and deadline is not None and now >= deadline
+    deadline = challenge.submissions_close_at
+    return (
+        live(challenge, now)
+        and deadline is not None
+        and now >= deadline
+        and not has_pending_questions(challenge)
+    )
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    name: str
+    q: Callable[[datetime], Q]
+    holds: Callable[[object, datetime], bool]
+
+
+QUESTIONS = TimeWindow(
+    "questions",
+    q=lambda now: live_q(now) & Q(questions_close_at__gt=now),
+    holds=lambda c, now: (
+        live(c, now) and c.questions_close_at is not None and now < c.questions_close_at
+    ),
+)
+SUBMISSIONS = TimeWindow(
+    "submissions",
+    q=lambda now: live_q(now) & ~closed_by_time_q(now),
+    holds=lambda c, now: live(c, now) and not closed_by_time(c, now),
+)
+WINDOWS = {w.name: w for w in (QUESTIONS, SUBMISSIONS)}
+
+
+def current_stage_q(stage: Stage, now) -> Q:
+    """Challenges whose current stage (time included) is ``stage``."""
+    if stage == Stage.CLOSED:
+        return Q(stage=Stage.CLOSED) | closed_by_time_q(now)
+    if stage == Stage.PUBLISHED:
+        return live_q(now) & ~closed_by_time_q(now)
+    if stage == Stage.IN_REVIEW:
+        return Q(stage=Stage.IN_REVIEW) | scheduled_q(now)
+    return Q(stage=stage)
+
+
+def public_q(now) -> Q:
+    return Q(stage__in=PUBLIC_STAGES, published_at__lte=now)
+
+
+def is_public(challenge, now) -> bool:
+    return (
+        challenge.stage in PUBLIC_STAGES
+        and challenge.published_at is not None
+        and challenge.published_at <= now
+    )
+
+
+def stage_at(challenge, now) -> Stage:
+    if scheduled(challenge, now):
+        return Stage.IN_REVIEW
+    if closed_by_time(challenge, now):
+        return Stage.CLOSED
+    return Stage(challenge.stage)

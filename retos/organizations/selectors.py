@@ -1,4 +1,5 @@
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from retos.organizations.models import Kind, Membership, Organization
 
@@ -28,16 +29,16 @@ def user_organizations(user):
     return Organization.objects.filter(memberships__user=user).distinct().select_related("state")
 
 
-def government_bodies_with_counts():
+def government_bodies_with_counts(now=None):
     """Government bodies with their number of public challenges (one query)."""
     from retos.challenges.stages import PUBLIC_STAGES
 
+    now = now or timezone.now()
+    public = Q(challenges__stage__in=PUBLIC_STAGES, challenges__published_at__lte=now)
     return (
         Organization.objects.government()
         .select_related("state")
-        .annotate(
-            public_challenges=Count("challenges", filter=Q(challenges__stage__in=PUBLIC_STAGES))
-        )
+        .annotate(public_challenges=Count("challenges", filter=public))
         .order_by("name")
     )
 
