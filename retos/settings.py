@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "retos.organizations",
     "retos.challenges",
     "retos.documents",
+    "retos.drafting",
     "retos.clarifications",
     "retos.notifications",
     "retos.demo",

@@ -22,5 +22,6 @@ urlpatterns += i18n_patterns(
     path("", include("retos.clarifications.urls")),
     path("", include("retos.notifications.urls")),
     path("", include("retos.documents.urls")),
+    path("", include("retos.drafting.urls")),
     prefix_default_language=False,
 )
