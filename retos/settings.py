@@ -155,6 +155,7 @@ USE_TZ = True
 TIME_ZONE = env("TIME_ZONE", "America/Mexico_City")
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "retos" / "static"]
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))

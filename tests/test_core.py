@@ -28,17 +28,18 @@ def test_amounts_are_written_as_in_mexico(amount, text):
 def test_dates_are_shown_in_the_agency_time_zone_in_spanish():
     moment = datetime(2026, 3, 4, 0, 0, tzinfo=UTC)  # 18:00 of 3 March in Mexico City
     with translation.override("es-mx"):
-        assert format_datetime(moment) == "3 de marzo de 2026, 18:00 h, hora del centro"
+        assert format_datetime(moment) == "3 de marzo de 2026, 18:00\u00a0h, hora del centro"
         assert format_datetime(moment, "America/Cancun") == (
-            "3 de marzo de 2026, 19:00 h, hora del sureste"
+            "3 de marzo de 2026, 19:00\u00a0h, hora del sureste"
         )
-        assert format_datetime(moment, "America/Tijuana").startswith("3 de marzo de 2026, 16:00 h")
+        tijuana = format_datetime(moment, "America/Tijuana")
+        assert tijuana.startswith("3 de marzo de 2026, 16:00\u00a0h")
 
 
 def test_dates_in_english():
     moment = datetime(2026, 3, 4, 0, 0, tzinfo=UTC)
     with translation.override("en"):
-        assert format_datetime(moment) == "March 3, 2026, 18:00 h, central time"
+        assert format_datetime(moment) == "March 3, 2026, 18:00\u00a0h, central time"
 
 
 class TestBusinessDays:

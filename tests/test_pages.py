@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from retos.accounts.models import User
 from retos.challenges.stages import Stage
@@ -32,10 +33,12 @@ def test_an_english_browser_still_gets_spanish_at_unprefixed_urls(client):
     assert '<html lang="es-MX">' in response.text
 
 
-def test_the_language_switch_is_a_form_that_works_without_javascript(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/retos/"})
-    assert response.status_code == 302
-    assert response["Location"] == "/en/retos/"
+def test_the_language_switch_links_to_the_same_page_in_the_other_language(client):
+    challenge = ChallengeFactory()
+    spanish = client.get(challenge.get_absolute_url() + "?x=1").text
+    assert f'href="/en{challenge.get_absolute_url()}?x=1" hreflang="en"' in spanish
+    english = client.get("/en/retos/?stage=evaluation").text
+    assert 'href="/retos/?stage=evaluation" hreflang="es-MX"' in english
 
 
 def test_home_shows_open_challenges_and_figures(client):
@@ -54,7 +57,20 @@ def test_the_detail_page_shows_amount_criteria_timeline_and_local_dates(client):
     assert "Solución técnica" in text and "40 %" in text
     assert 'aria-current="step"' in text
     assert "hora del centro" in text
-    assert re.search(r"\d{1,2} de [a-z]+ de \d{4}, \d\d:\d\d h", text)
+    assert re.search(r"\d{1,2} de [a-z]+ de \d{4}, \d\d:\d\d\u00a0h", text)
+
+
+def test_a_challenge_cancelled_in_evaluation_shows_only_the_stages_it_reached(client):
+    challenge = challenge_in(Stage.EVALUATION)
+    challenge.stage = Stage.CANCELLED
+    challenge.cancelled_at = challenge.evaluation_at
+    challenge.outcome_reason = "Recorte presupuestal."
+    challenge.save()
+    url = "/en" + challenge.get_absolute_url()
+    with translation.override("en"):
+        text = client.get(url).text
+    steps = re.findall(r'<span class="timeline-label">([^<]+)</span>', text)
+    assert steps == ["Published", "Closed", "Opened", "Evaluation", "Cancelled"]
 
 
 @pytest.mark.parametrize("stage", [Stage.DRAFT, Stage.IN_REVIEW])

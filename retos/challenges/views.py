@@ -47,19 +47,29 @@ def challenge_list(request):
     )
 
 
+STAMPS = {t.target: t.stamp for t in TRANSITIONS_BY_PAIR.values()}
+
+
 def _timeline(challenge: Challenge) -> list[dict]:
-    """The steps the detail page shows, with the current one marked."""
+    """The steps the detail page shows, with the current one marked.
+
+    A challenge that ended early (cancelled, deserted) shows only the stages it reached, then
+    how it ended.
+    """
     current = challenge.current_stage
     path = MAIN_PATH[2:]  # the public part of the path
     if current in (Stage.CANCELLED, Stage.DESERTED):
-        path = [*path, current]
+        path = [s for s in path if getattr(challenge, STAMPS[s])] + [current]
     reached = path.index(current) if current in path else -1
     dates = {
         Stage.PUBLISHED: challenge.published_at,
-        Stage.CLOSED: challenge.submissions_close_at,
+        Stage.CLOSED: challenge.closed_at or challenge.submissions_close_at,
+        Stage.OPENED: challenge.opened_at,
         Stage.EVALUATION: challenge.evaluation_at,
         Stage.FINALISTS: challenge.finalists_at,
         Stage.DECIDED: challenge.decided_at or challenge.decision_at,
+        Stage.AWARDED: challenge.awarded_at,
+        Stage.IMPLEMENTATION: challenge.implementation_at,
         Stage.COMPLETED: challenge.completed_at or challenge.delivery_at,
         Stage.CANCELLED: challenge.cancelled_at,
         Stage.DESERTED: challenge.deserted_at,

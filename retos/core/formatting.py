@@ -54,7 +54,8 @@ def format_datetime(value: datetime | None, tz_name: str = MexicanTimeZone.CENTR
         return ""
     local = timezone.localtime(value, ZoneInfo(tz_name))
     suffix = TIME_ZONE_SUFFIX.get(tz_name, tz_name)
-    # Translators: time of day, e.g. "18:00 h"; {suffix} is e.g. "central time".
-    return _("{date}, {time} h, {suffix}").format(
+    # Translators: time of day, e.g. "18:00 h" (a no-break space keeps "h" with the time);
+    # {suffix} is e.g. "central time".
+    return _("{date}, {time} h, {suffix}").format(
         date=format_date(value, tz_name), time=local.strftime("%H:%M"), suffix=suffix
     )

@@ -160,10 +160,10 @@ def test_spanish_home_list_detail(live_server, page, challenges, assert_accessib
 def test_language_switch_and_english_pages(live_server, page, challenges, assert_accessible):
     page.goto(live_server.url + "/retos/ventanilla-unica/")
     assert html_lang(page) == "es-MX"
-    page.locator(".language-switch button[name='language']").click()
+    page.locator("a.language-switch").click()
     page.wait_for_url(live_server.url + "/en/retos/ventanilla-unica/")
     assert html_lang(page) == "en"
-    assert page.locator(".language-switch button").inner_text() == "Español"
+    assert page.locator("a.language-switch").inner_text() == "Español"
     assert page.get_by_role("heading", name="Evaluation criteria").is_visible()
     assert page.locator(".challenge-header .badge").inner_text() == "Published"
     shoot(page, "en-detail")
@@ -185,7 +185,7 @@ def test_language_switch_and_english_pages(live_server, page, challenges, assert
 
     # And back to Spanish, at the unprefixed address of the same page, filters kept.
     page.goto(live_server.url + "/en/retos/?stage=evaluation")
-    page.locator(".language-switch button[name='language']").click()
+    page.locator("a.language-switch").click()
     page.wait_for_url(live_server.url + "/retos/?stage=evaluation")
     assert html_lang(page) == "es-MX"
     assert page.locator("article.card").count() == 1

@@ -1,4 +1,5 @@
 from django import template
+from django.urls import translate_url
 
 from retos.core import rules
 from retos.core.formatting import format_date, format_datetime, format_mxn
@@ -30,6 +31,13 @@ def local_date(value, tz_name=None):
 @register.simple_tag
 def can(user, permission, obj=None):
     return rules.can(user, permission, obj)
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context, language):
+    """The address of the current page in ``language`` (query string kept)."""
+    request = context["request"]
+    return translate_url(request.get_full_path(), language)
 
 
 @register.simple_tag(takes_context=True)
