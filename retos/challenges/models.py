@@ -24,6 +24,7 @@ from retos.challenges.stages import (
     scheduled_q,
     stage_at,
 )
+from retos.organizations.mexico import SmeSize
 from retos.organizations.models import Organization
 
 
@@ -129,6 +130,7 @@ class Challenge(models.Model):
     summary = models.CharField(_("summary"), max_length=400)
     problem_statement = models.TextField(_("problem statement"))
     context = models.TextField(_("context"), blank=True)
+    users_affected = models.TextField(_("users affected"), blank=True)
     expected_outcomes = models.TextField(_("expected outcomes"), blank=True)
     deliverables = models.TextField(_("deliverables"), blank=True)
     category = models.CharField(_("category"), max_length=32, choices=Category.choices)
@@ -139,6 +141,15 @@ class Challenge(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
     licences = models.JSONField(_("allowed licences (SPDX)"), default=list, blank=True)
+    eligibility = models.TextField(_("eligibility requirements"), blank=True)
+    # The largest company size that may take part (the program is for SMEs; an agency may
+    # reserve a challenge for micro or small enterprises).
+    max_company_size = models.CharField(
+        _("largest company size allowed"),
+        max_length=10,
+        choices=[(s.value, s.label) for s in (SmeSize.MICRO, SmeSize.SMALL, SmeSize.MEDIUM)],
+        default=SmeSize.MEDIUM,
+    )
 
     questions_close_at = models.DateTimeField(_("questions close"), null=True, blank=True)
     submissions_close_at = models.DateTimeField(_("submissions close"), null=True, blank=True)
@@ -181,6 +192,10 @@ class Challenge(models.Model):
                 condition=Q(stage__in=Stage.values), name="challenge_stage_valid"
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="challenge_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(max_company_size__in=["micro", "small", "medium"]),
+                name="challenge_company_size_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(finalists_count__gte=1, finalists_count__lte=20),
                 name="challenge_finalists_in_range",
@@ -277,3 +292,32 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.weight}%)"
+
+
+class ReviewComment(models.Model):
+    """The conversation between the agency and platform staff while a challenge is reviewed.
+
+    Visible to the body's members and to platform staff only; a request for changes always
+    carries one.
+    """
+
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.CASCADE, related_name="review_comments"
+    )
+    author = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    body = models.TextField(_("comment"))
+    requests_changes = models.BooleanField(_("requests changes"), default=False)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="review_comment_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge} · {self.author}"

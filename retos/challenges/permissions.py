@@ -90,3 +90,12 @@ register(
         )
     ),
 )
+register(
+    "challenge:comment_review",
+    (is_body_official | body_role(Role.ADMIN) | is_platform_staff)
+    & stage_is(Stage.DRAFT, Stage.IN_REVIEW),
+)
+register(
+    "challenge:read_review",
+    is_body_member | (is_platform_staff & stage_is(Stage.DRAFT, Stage.IN_REVIEW)),
+)

@@ -16,7 +16,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from retos.accounts.models import ExpertiseArea
-from retos.challenges.models import OPEN_SOURCE_LICENCES, TIMELINE_FIELDS, Challenge, Criterion
+from retos.challenges.models import (
+    OPEN_SOURCE_LICENCES,
+    TIMELINE_FIELDS,
+    Challenge,
+    Criterion,
+    ReviewComment,
+)
 from retos.challenges.stages import TRANSITIONS_BY_PAIR, Stage, Transition, closed_by_time
 from retos.core import rules
 from retos.core.business_days import business_days_between
@@ -28,12 +34,15 @@ EDITABLE_FIELDS = [
     "summary",
     "problem_statement",
     "context",
+    "users_affected",
     "expected_outcomes",
     "deliverables",
     "category",
     "amount",
     "finalists_count",
     "licences",
+    "eligibility",
+    "max_company_size",
     *TIMELINE_FIELDS,
 ]
 
@@ -328,9 +337,34 @@ def challenge_approve(*, challenge: Challenge, actor, publish_at=None) -> Challe
     )
 
 
+@transaction.atomic
 def challenge_request_changes(*, challenge: Challenge, actor, reason: str) -> Challenge:
-    """Platform staff return a challenge to draft, saying what must change."""
-    return _transition(challenge=challenge, actor=actor, target=Stage.DRAFT, reason=reason)
+    """Platform staff return a challenge to draft, saying what must change. The reason is
+    kept in the review conversation."""
+    challenge = _transition(challenge=challenge, actor=actor, target=Stage.DRAFT, reason=reason)
+    ReviewComment.objects.create(
+        challenge=challenge, author=actor, body=reason.strip(), requests_changes=True
+    )
+    return challenge
+
+
+@transaction.atomic
+def review_comment_add(*, challenge: Challenge, actor, body: str) -> ReviewComment:
+    """Add to the review conversation: the body's officials and platform staff, while the
+    challenge is a draft or in review."""
+    rules.require(actor, "challenge:comment_review", challenge)
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_("Write the comment before sending it."), code="empty")
+    comment = ReviewComment.objects.create(challenge=challenge, author=actor, body=body)
+    event_record(
+        actor=actor,
+        action="challenge.review_comment",
+        subject=challenge,
+        payload={"comment": comment.pk},
+        public=False,
+    )
+    return comment
 
 
 def challenge_close(*, challenge: Challenge, actor=None) -> Challenge:
