@@ -321,3 +321,43 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.challenge} · {self.author}"
+
+
+class Amendment(models.Model):
+    """A published change to the terms of a published challenge (a new version of the terms).
+
+    ``changes`` holds, for each changed field, its label and the old and new values as text, so
+    the public page shows a diff that stays true whatever happens to the challenge later.
+    """
+
+    challenge = models.ForeignKey(Challenge, on_delete=models.PROTECT, related_name="amendments")
+    number = models.PositiveIntegerField(_("number"))
+    reason = models.TextField(_("reason"))
+    changes = models.JSONField(_("changes"), default=list)
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    # Set when the amendment moved the submission deadline.
+    previous_submissions_close_at = models.DateTimeField(null=True, blank=True)
+    new_submissions_close_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["challenge", "number"]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        constraints = [
+            models.UniqueConstraint(fields=["challenge", "number"], name="amendment_unique_number"),
+            models.CheckConstraint(condition=~Q(reason=""), name="amendment_has_reason"),
+            models.CheckConstraint(
+                condition=Q(previous_submissions_close_at__isnull=True)
+                | Q(new_submissions_close_at__gt=F("previous_submissions_close_at")),
+                name="amendment_only_extends_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.challenge} · {self.number}"
+
+    @property
+    def terms_version(self) -> int:
+        # The original terms are version 1; each amendment makes the next version.
+        return self.number + 1

@@ -99,3 +99,13 @@ register(
     "challenge:read_review",
     is_body_member | (is_platform_staff & stage_is(Stage.DRAFT, Stage.IN_REVIEW)),
 )
+
+
+@predicate
+def is_live(user, challenge) -> bool:
+    """Published, visible, and still taking proposals (a pending question may hold it open)."""
+    return challenge.current_stage_at(timezone.now()) == Stage.PUBLISHED and challenge.is_public
+
+
+register("challenge:amend", is_body_official & is_live)
+register("challenge:extend", is_body_official & is_live)

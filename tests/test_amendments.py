@@ -1,0 +1,236 @@
+"""Amendments: reasons, visible diffs, versions, and the late window."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied
+
+from retos.challenges.amendments import (
+    challenge_amend,
+    challenge_extend_deadline,
+    word_diff,
+)
+from retos.challenges.models import Amendment
+from retos.challenges.stages import Stage
+from retos.core.errors import DomainError
+from retos.ledger.models import Event
+from tests.factories import ChallengeFactory, GovernmentBodyFactory, MembershipFactory
+from tests.lifecycle import ROLES, challenge_in, person
+
+pytestmark = pytest.mark.django_db
+
+# Wednesday 4 March 2026, noon in Mexico City.
+NOW = datetime(2026, 3, 4, 18, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def published(deadline, body=None):
+    body = body or GovernmentBodyFactory()
+    return ChallengeFactory(
+        body=body,
+        published_at=NOW - timedelta(days=20),
+        questions_close_at=NOW - timedelta(days=5),
+        submissions_close_at=deadline,
+        evaluation_ends_at=deadline + timedelta(days=30),
+        demo_day_at=deadline + timedelta(days=40),
+        decision_at=deadline + timedelta(days=50),
+        delivery_at=deadline + timedelta(days=200),
+    )
+
+
+def official_of(challenge):
+    return MembershipFactory(organization=challenge.body, role="official").user
+
+
+def test_an_amendment_records_reason_diff_and_version(frozen):
+    challenge = published(NOW + timedelta(days=30))
+    official = official_of(challenge)
+    amendment = challenge_amend(
+        challenge=challenge,
+        actor=official,
+        reason="Se aclara el alcance.",
+        changes={
+            "problem_statement": "El problema, descrito con más detalle.",
+            "amount": Decimal("1500000.00"),
+        },
+    )
+    challenge.refresh_from_db()
+    assert challenge.amount == Decimal("1500000.00")
+    assert amendment.number == 1 and amendment.terms_version == 2
+    fields = {c["field"]: c for c in amendment.changes}
+    assert fields["amount"] == {"field": "amount", "old": "1250000.00", "new": "1500000.00"}
+    assert fields["problem_statement"]["old"] == "El problema, descrito con detalle."
+    event = Event.objects.latest("sequence")
+    assert event.action == "challenge.amended" and event.public
+    assert event.payload["reason"] == "Se aclara el alcance."
+
+
+def test_criteria_changes_are_part_of_the_record(frozen):
+    challenge = published(NOW + timedelta(days=30))
+    amendment = challenge_amend(
+        challenge=challenge,
+        actor=official_of(challenge),
+        reason="Se agrega un criterio de seguridad.",
+        criteria=[
+            {"name": "Solución técnica", "weight": 30, "expertise_area": "technology"},
+            {"name": "Seguridad", "weight": 10, "expertise_area": "security"},
+            {"name": "Experiencia de usuario", "weight": 30, "expertise_area": "user_experience"},
+            {"name": "Viabilidad y costo", "weight": 30, "expertise_area": "business"},
+        ],
+    )
+    assert challenge.criteria.count() == 4
+    assert "Seguridad" in amendment.changes[0]["new"]
+
+
+def test_an_amendment_without_reason_or_change_is_refused(frozen):
+    challenge = published(NOW + timedelta(days=30))
+    official = official_of(challenge)
+    with pytest.raises(DomainError) as excinfo:
+        challenge_amend(challenge=challenge, actor=official, reason=" ", changes={"title": "X"})
+    assert excinfo.value.code == "reason_required"
+    with pytest.raises(DomainError) as excinfo:
+        challenge_amend(
+            challenge=challenge, actor=official, reason="Nada", changes={"title": challenge.title}
+        )
+    assert excinfo.value.code == "no_change"
+
+
+def test_criteria_weights_must_still_add_up_to_100(frozen):
+    challenge = published(NOW + timedelta(days=30))
+    with pytest.raises(DomainError) as excinfo:
+        challenge_amend(
+            challenge=challenge,
+            actor=official_of(challenge),
+            reason="Ajuste",
+            criteria=[{"name": "Solo uno", "weight": 50, "expertise_area": "technology"}],
+        )
+    assert excinfo.value.code == "incomplete"
+    assert challenge.criteria.count() == 3
+    assert not Amendment.objects.exists()
+
+
+def test_deadlines_cannot_be_shortened(frozen):
+    challenge = published(NOW + timedelta(days=30))
+    with pytest.raises(DomainError) as excinfo:
+        challenge_amend(
+            challenge=challenge,
+            actor=official_of(challenge),
+            reason="Prisa",
+            changes={"submissions_close_at": NOW + timedelta(days=20)},
+        )
+    assert excinfo.value.code == "deadline_shortened"
+
+
+class TestLateWindow:
+    # From Wednesday 4 March 2026: 4 business days left is Tuesday 10 March; Monday 16 March
+    # is a holiday, so five business days later is Wednesday 11 March.
+    def test_a_late_change_without_extension_is_refused(self, frozen):
+        challenge = published(datetime(2026, 3, 10, 23, 0, tzinfo=UTC))
+        with pytest.raises(DomainError) as excinfo:
+            challenge_amend(
+                challenge=challenge,
+                actor=official_of(challenge),
+                reason="Cambio tardío",
+                changes={"deliverables": "Otros entregables"},
+            )
+        assert excinfo.value.code == "extension_required"
+        challenge.refresh_from_db()
+        assert challenge.deliverables == ""
+
+    def test_a_late_change_with_enough_extension_moves_the_deadline(self, frozen):
+        old = datetime(2026, 3, 10, 23, 0, tzinfo=UTC)
+        new = datetime(2026, 3, 11, 23, 0, tzinfo=UTC)
+        challenge = published(old)
+        amendment = challenge_amend(
+            challenge=challenge,
+            actor=official_of(challenge),
+            reason="Cambio tardío",
+            changes={"deliverables": "Otros entregables", "submissions_close_at": new},
+        )
+        challenge.refresh_from_db()
+        assert challenge.submissions_close_at == new
+        assert amendment.previous_submissions_close_at == old
+        assert amendment.new_submissions_close_at == new
+
+    def test_an_extension_that_leaves_too_few_business_days_is_refused(self, frozen):
+        # One business day left; moving to Monday 9 March leaves only three.
+        challenge = published(datetime(2026, 3, 5, 23, 0, tzinfo=UTC))
+        with pytest.raises(DomainError) as excinfo:
+            challenge_amend(
+                challenge=challenge,
+                actor=official_of(challenge),
+                reason="Cambio tardío",
+                changes={
+                    "context": "Nuevo contexto",
+                    "submissions_close_at": datetime(2026, 3, 9, 23, 0, tzinfo=UTC),
+                },
+            )
+        assert excinfo.value.code == "extension_required"
+
+    def test_an_early_change_needs_no_extension(self, frozen):
+        challenge = published(NOW + timedelta(days=30))
+        challenge_amend(
+            challenge=challenge,
+            actor=official_of(challenge),
+            reason="Aclaración",
+            changes={"context": "Nuevo contexto"},
+        )
+
+
+def test_extending_the_deadline_is_an_amendment(frozen):
+    challenge = published(NOW + timedelta(days=10))
+    amendment = challenge_extend_deadline(
+        challenge=challenge,
+        actor=official_of(challenge),
+        reason="Más tiempo para todos",
+        submissions_close_at=NOW + timedelta(days=17),
+    )
+    assert [c["field"] for c in amendment.changes] == ["submissions_close_at"]
+
+
+WHEN = {
+    "draft": lambda body: challenge_in(Stage.DRAFT, body=body),
+    "published": lambda body: challenge_in(Stage.PUBLISHED, body=body),
+    "closed": lambda body: challenge_in(Stage.PUBLISHED, body=body, deadline_passed=True),
+    "evaluation": lambda body: challenge_in(Stage.EVALUATION, body=body),
+}
+
+
+@pytest.mark.parametrize("when", list(WHEN))
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_bodys_officials_amend_and_only_while_published(role, when):
+    body = GovernmentBodyFactory()
+    challenge = WHEN[when](body)
+    actor = person(role, body)
+    allowed = role in ("body_official", "body_approver") and when == "published"
+    for action in (
+        lambda: challenge_amend(
+            challenge=challenge, actor=actor, reason="Motivo", changes={"context": "Nuevo"}
+        ),
+        lambda: challenge_extend_deadline(
+            challenge=challenge,
+            actor=actor,
+            reason="Motivo",
+            submissions_close_at=challenge.submissions_close_at + timedelta(days=7),
+        ),
+    ):
+        if allowed:
+            action()
+        else:
+            with pytest.raises(PermissionDenied):
+                action()
+    assert Amendment.objects.count() == (2 if allowed else 0)
+
+
+def test_the_word_diff_escapes_everything():
+    html = word_diff('texto <script>alert("x")</script>', "texto nuevo")
+    assert "<script>" not in html
+    assert "<del>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</del>" in html
+    assert "<ins>nuevo</ins>" in html
