@@ -234,3 +234,61 @@ def test_the_word_diff_escapes_everything():
     assert "<script>" not in html
     assert "<del>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</del>" in html
     assert "<ins>nuevo</ins>" in html
+
+
+class TestPages:
+    def _form_data(self, challenge, **overrides):
+        from django.utils import timezone as tz
+
+        from retos.challenges.amendment_views import AmendmentForm
+
+        form = AmendmentForm(instance=challenge)
+        data = {}
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if value is None:
+                value = getattr(challenge, name, "")
+            if hasattr(value, "tzinfo"):
+                value = tz.localtime(value, form.zone).strftime("%Y-%m-%dT%H:%M")
+            data[name] = value
+        data.update(overrides)
+        return data
+
+    def test_an_official_amends_from_the_page_and_everyone_sees_the_diff(self, client):
+        challenge = challenge_in(Stage.PUBLISHED)
+        client.force_login(official_of(challenge))
+        url = f"/retos/{challenge.slug}/enmiendas/nueva/"
+        assert client.get(url).status_code == 200
+        data = self._form_data(
+            challenge, reason="Se precisa el contexto.", context="Contexto <b>nuevo</b> del reto."
+        )
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+        client.logout()
+        page = client.get(f"/retos/{challenge.slug}/enmiendas/").text
+        assert "Se precisa el contexto." in page
+        assert "<ins>Contexto &lt;b&gt;nuevo&lt;/b&gt; del reto.</ins>" in page
+
+    def test_an_unchanged_form_says_nothing_changed(self, client):
+        challenge = challenge_in(Stage.PUBLISHED)
+        client.force_login(official_of(challenge))
+        response = client.post(
+            f"/retos/{challenge.slug}/enmiendas/nueva/",
+            self._form_data(challenge, reason="Sin cambios"),
+        )
+        assert response.status_code == 200
+        assert 'class="error-summary"' in response.text
+        assert not Amendment.objects.exists()
+
+    @pytest.mark.parametrize(
+        "role", [r for r in ROLES if r not in ("body_official", "body_approver")]
+    )
+    def test_the_amendment_form_is_404_for_everyone_else(self, client, role):
+        challenge = challenge_in(Stage.PUBLISHED)
+        actor = person(role, challenge.body)
+        if actor.is_authenticated:
+            client.force_login(actor)
+        response = client.get(f"/retos/{challenge.slug}/enmiendas/nueva/")
+        assert response.status_code in (404, 302)
+        if actor.is_authenticated:
+            assert response.status_code == 404
