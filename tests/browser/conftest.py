@@ -25,23 +25,6 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 
 
-STATIC_DIR = Path(__file__).resolve().parents[2] / "retos" / "static"
-
-
-@pytest.fixture(autouse=True)
-def _site_stylesheet(settings):
-    """Make sure the live server finds retos/static/retos/site.css.
-
-    ``retos`` itself is not an installed app, so the app-directories finder does not look in
-    retos/static/; the settings need ``STATICFILES_DIRS = [BASE_DIR / "retos" / "static"]``.
-    Until they have it, add it here so the pages are tested with their stylesheet.
-    """
-    from django.contrib.staticfiles import finders
-
-    if not finders.find("retos/site.css"):
-        settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, STATIC_DIR]
-
-
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium, one per test module.
