@@ -82,3 +82,14 @@ class TestRules:
         assert superuser.has_perm("anything")  # Django's short-cut…
         assert not rules.can(superuser, "challenge:view", challenge)  # …is not ours.
         assert not rules.can(superuser, "challenge:submit_for_review", challenge)
+
+
+def test_plain_select_marks_the_choice_and_escapes_labels():
+    from retos.core.widgets import PlainSelect
+
+    widget = PlainSelect(choices=[("", "Todas"), ("a&b", "<b>A</b>")])
+    html = widget.render("stage", "a&b", attrs={"id": "id_stage"})
+    assert html == (
+        '<select id="id_stage" name="stage"><option value="">Todas</option>'
+        '<option value="a&amp;b" selected>&lt;b&gt;A&lt;/b&gt;</option></select>'
+    )

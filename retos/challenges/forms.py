@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from retos.challenges.models import Category
 from retos.challenges.selectors import ChallengeFilters
 from retos.challenges.stages import PUBLIC_STAGES
+from retos.core.widgets import PlainSelect
 from retos.organizations.models import Level, Organization, State
 
 
 class ChallengeFilterForm(forms.Form):
+    # Rendered on every list page: plain selects keep it fast (see PlainSelect).
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     stage = forms.ChoiceField(
         label=_("Stage"),
@@ -27,6 +29,8 @@ class ChallengeFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("stage", "body", "level", "state", "category"):
+            self.fields[name].widget = PlainSelect(choices=self.fields[name].choices)
         self.fields["body"].choices = [
             ("", _("All bodies")),
             *Organization.objects.government().order_by("name").values_list("slug", "name"),
