@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 LOCK ?= requirements-dev.lock
 
-.PHONY: run test test-browser lint format bench install migrate messages compilemessages demo lock clean
+.PHONY: run test test-browser lint format bench install migrate messages compilemessages demo lock clean worker
 
 # The virtualenv is rebuilt whenever the lock file changes.
 $(BIN)/.installed: $(LOCK)
@@ -28,6 +28,10 @@ demo: migrate
 run: compilemessages demo
 	@echo "Retos is serving on http://127.0.0.1:$(PORT)/"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Runs the queued background tasks (notification emails) until stopped; see README.md.
+worker: migrate
+	$(BIN)/python manage.py db_worker --queue-name email,default
 
 # The whole suite. SQLite by default; set DATABASE_URL for PostgreSQL.
 test: compilemessages
