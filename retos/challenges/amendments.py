@@ -34,6 +34,8 @@ from retos.core.business_days import business_days_between
 from retos.core.errors import DomainError
 from retos.core.formatting import format_datetime, format_mxn
 from retos.ledger.services import event_record
+from retos.notifications.models import Kind
+from retos.notifications.services import notify_followers
 
 # Fields an amendment may change (everything in the terms; the title too, visibly).
 AMENDABLE_FIELDS = list(EDITABLE_FIELDS)
@@ -170,6 +172,16 @@ def challenge_amend(
             else None,
         },
         occurred_at=now,
+    )
+    notify_followers(
+        challenge=locked,
+        kind=Kind.AMENDMENT_PUBLISHED,
+        context={
+            "reason": reason,
+            "url_name": "challenges:amendments",
+            "url_kwargs": {"slug": locked.slug},
+        },
+        exclude_user=actor,
     )
     for field in fields:
         setattr(challenge, field, getattr(locked, field))

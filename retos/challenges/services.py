@@ -293,6 +293,7 @@ def _transition(
             public=target not in (Stage.DRAFT, Stage.IN_REVIEW),
             occurred_at=now,
         )
+        _notify_stage_change(locked, stage=target, reason=reason, actor=actor)
     for field in ("stage", "closed_at", "published_at", transition.stamp, "outcome_reason"):
         setattr(challenge, field, getattr(locked, field))
     for annotation in ("stage_now", "questions_open", "submissions_open", "questions_pending"):
@@ -321,6 +322,21 @@ def _record_close(challenge: Challenge, *, actor) -> None:
             "closed_at": closed_at.isoformat(),
         },
         occurred_at=timezone.now(),
+    )
+    _notify_stage_change(challenge, stage=Stage.CLOSED, reason="", actor=actor)
+
+
+def _notify_stage_change(challenge: Challenge, *, stage: Stage, reason: str, actor) -> None:
+    # Followers hear of every public stage change; notify_followers itself skips a challenge
+    # the public cannot see yet, and sends nothing before the transaction commits.
+    from retos.notifications.models import Kind
+    from retos.notifications.services import notify_followers
+
+    notify_followers(
+        challenge=challenge,
+        kind=Kind.STAGE_CHANGED,
+        context={"stage": stage, "reason": reason},
+        exclude_user=actor if getattr(actor, "is_authenticated", False) else None,
     )
 
 

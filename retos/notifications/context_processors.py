@@ -4,7 +4,7 @@ Lazy: the count query runs only if a template uses the value, at most once per r
 never for visitors who are not signed in.
 """
 
-from django.utils.functional import SimpleLazyObject
+from functools import partial
 
 from retos.notifications.selectors import unread_count
 
@@ -19,4 +19,6 @@ def request_unread_count(request) -> int:
 
 
 def notifications(request):
-    return {"unread_notifications_count": SimpleLazyObject(lambda: request_unread_count(request))}
+    # A callable: templates call it when they use the value (a plain int, so that
+    # {% blocktranslate count %} works); request_unread_count caches it per request.
+    return {"unread_notifications_count": partial(request_unread_count, request)}
