@@ -779,3 +779,29 @@ def test_the_header_link_shows_the_unread_count():
         )
     assert 'href="/en/notificaciones/"' in html
     assert "3 unread" in html
+
+
+def test_a_published_answer_notifies_followers_without_naming_the_asker(
+    django_capture_on_commit_callbacks,
+):
+    from retos.clarifications.services import question_answer, question_ask
+    from tests.factories import CompanyFactory, MembershipFactory
+
+    challenge = ChallengeFactory()
+    asker = MembershipFactory(
+        organization=CompanyFactory(name="Empresa Preguntona S.A."),
+        role="member",
+        user=UserFactory(full_name="Ana Preguntona"),
+    ).user
+    follower = UserFactory(preferred_language="en")
+    services.challenge_follow(challenge=challenge, user=follower)
+    question = question_ask(
+        challenge=challenge, actor=asker, text="¿Cuál es el alcance?", section="general"
+    )
+    official = MembershipFactory(organization=challenge.body, role="official").user
+    with django_capture_on_commit_callbacks(execute=True):
+        question_answer(question=question, actor=official, answer="El alcance es nacional.")
+    assert Notification.objects.filter(user=follower, kind=Kind.QUESTION_ANSWERED).exists()
+    assert [m.to for m in mail.outbox] == [[follower.email]]
+    body = mail.outbox[0].body + mail.outbox[0].alternatives[0][0]
+    assert "Preguntona" not in body and asker.email not in body

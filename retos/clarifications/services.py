@@ -32,6 +32,8 @@ from retos.core import rules
 from retos.core.errors import DomainError
 from retos.core.formatting import format_datetime
 from retos.ledger.services import event_record
+from retos.notifications.models import Kind
+from retos.notifications.services import notify_followers
 from retos.organizations.selectors import has_role
 
 MAX_TEXT = 5000
@@ -210,6 +212,13 @@ def _resolve(
         payload={"question": locked.number},
         public=True,
         occurred_at=now,
+    )
+    # Every follower hears at once; the asker is never named (they follow like anyone else).
+    notify_followers(
+        challenge=challenge,
+        kind=Kind.QUESTION_ANSWERED,
+        context={"number": locked.number, "anchor": f"pregunta-{locked.number}"},
+        exclude_user=actor,
     )
     for name in ("status", field, "resolved_by", "resolved_at"):
         setattr(question, name, getattr(locked, name))
