@@ -96,31 +96,32 @@ def _actions(user, challenge: Challenge) -> list:
     return [t for t in candidates if rules.can(user, t.permission, challenge)]
 
 
-@require_safe
-def challenge_detail(request, slug):
-    challenge = selectors.challenge_for_view(request.user, slug)
+def detail_context(request, challenge: Challenge) -> dict:
+    """What ``challenges/detail.html`` shows of ``challenge``: the public detail page and the
+    drafting preview build it here, so the preview is the page the public will see."""
     criteria = list(challenge.criteria.all())
     deadlines = [
         (Challenge._meta.get_field(f).verbose_name, getattr(challenge, f))
         for f in TIMELINE_FIELDS
         if getattr(challenge, f)
     ]
-    return render(
-        request,
-        "challenges/detail.html",
-        {
-            "challenge": challenge,
-            "criteria": criteria,
-            "deadlines": deadlines,
-            "timeline": _timeline(challenge),
-            "stage_description": STAGE_DESCRIPTIONS[challenge.current_stage],
-            "actions": _actions(request.user, challenge),
-            "problems": services.challenge_problems(challenge)
-            if challenge.stage == Stage.DRAFT
-            and rules.can(request.user, "challenge:edit", challenge)
-            else [],
-        },
-    )
+    return {
+        "challenge": challenge,
+        "criteria": criteria,
+        "deadlines": deadlines,
+        "timeline": _timeline(challenge),
+        "stage_description": STAGE_DESCRIPTIONS[challenge.current_stage],
+        "actions": _actions(request.user, challenge),
+        "problems": services.challenge_problems(challenge)
+        if challenge.stage == Stage.DRAFT and rules.can(request.user, "challenge:edit", challenge)
+        else [],
+    }
+
+
+@require_safe
+def challenge_detail(request, slug):
+    challenge = selectors.challenge_for_view(request.user, slug)
+    return render(request, "challenges/detail.html", detail_context(request, challenge))
 
 
 @login_required
