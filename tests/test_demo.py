@@ -1,5 +1,6 @@
 """The demo data: loaded through the services, complete, idempotent, and right on any day."""
 
+import hashlib
 import sys
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -9,6 +10,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import transaction
@@ -17,16 +19,36 @@ from django.test import override_settings
 from django.utils import timezone
 
 from retos.accounts.models import Expertise, User
-from retos.challenges.models import TIMELINE_FIELDS, Challenge, Criterion
+from retos.challenges.models import TIMELINE_FIELDS, Amendment, Challenge, Criterion
 from retos.challenges.stages import WINDOWS, Stage, closed_by_time
-from retos.demo import data
+from retos.clarifications.models import Minutes, Question, QuestionStatus, Section
+from retos.core.business_days import business_days_between, is_business_day
+from retos.demo import activity, data
 from retos.demo.loader import DemoError, DemoLoader
-from retos.demo.timeline import build_timeline
+from retos.demo.timeline import build_timeline, company_person, signed_up_day
+from retos.documents.models import ChallengeDocument, Document
 from retos.ledger.models import Event
+from retos.notifications.models import EmailDelivery, Follow, Kind, Notification
 from retos.organizations.mexico import check_rfc
 from retos.organizations.models import Level, Membership, Organization, Role
 
-MODELS = [User, Expertise, Organization, Membership, Challenge, Criterion, Event]
+MODELS = [
+    User,
+    Expertise,
+    Organization,
+    Membership,
+    Challenge,
+    Criterion,
+    Event,
+    Question,
+    Minutes,
+    Amendment,
+    Document,
+    ChallengeDocument,
+    Follow,
+    Notification,
+    EmailDelivery,
+]
 
 
 def load() -> str:
@@ -40,16 +62,25 @@ def counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def _loaded_once(django_db_setup, django_db_blocker):
+def _media(tmp_path_factory):
+    return tmp_path_factory.mktemp("demo-media")
+
+
+@pytest.fixture(scope="module")
+def _loaded_once(django_db_setup, django_db_blocker, _media):
     """Load the demo once for the whole module, in a transaction rolled back at its end.
 
     Each test's own transaction nests inside (as a savepoint), so tests stay isolated while
-    the few seconds of loading are paid once.
+    the few seconds of loading are paid once. The loaded files (documents, minutes) go to a
+    folder of the module's own; the emails the load queues are never sent (they would be after
+    the commit, and the transaction is rolled back).
     """
     with (
         django_db_blocker.unblock(),
-        # The autouse fixture's fast hasher is function-scoped; this load happens before it.
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        # The autouse fixture's settings are function-scoped; this load happens before them.
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], MEDIA_ROOT=_media
+        ),
         transaction.atomic(),
     ):
         yield load()
@@ -57,7 +88,8 @@ def _loaded_once(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def demo(_loaded_once, db):
+def demo(_loaded_once, db, settings, _media):
+    settings.MEDIA_ROOT = _media  # where the load stored its files
     return _loaded_once
 
 
@@ -147,7 +179,7 @@ def test_the_ledger_tells_the_history_in_order(demo):
         assert actions[0] == "challenge.created"
         assert Event.objects.for_subject(challenge).filter(actor__isnull=False).exists()
     completed = Challenge.objects.get(title__icontains="alerta temprana")
-    assert list(Event.objects.for_subject(completed).values_list("action", flat=True)) == [
+    lifecycle = [
         "challenge.created",
         *(
             f"challenge.{name}"
@@ -165,12 +197,177 @@ def test_the_ledger_tells_the_history_in_order(demo):
             ]
         ),
     ]
+    actions = list(Event.objects.for_subject(completed).values_list("action", flat=True))
+    assert [a for a in actions if a in lifecycle] == lifecycle
+    # Around the stages: documents while drafting, then followers, questions and answers, and
+    # the minutes, all before the close.
+    close = actions.index("challenge.close")
+    assert actions.index("challenge.document_added") < actions.index("challenge.submit_for_review")
+    assert actions.index("challenge.approve") < actions.index("challenge.followed")
+    assert actions.index("question.asked") < actions.index("question.answered") < close
+    assert actions.index("minutes.generated") < close
 
 
 def test_without_time_machine_the_loader_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "time_machine", None)
     with pytest.raises(DemoError, match="time-machine"):
         DemoLoader().run()
+
+
+# The activity around the stages: questions, minutes, amendments, documents, followers.
+
+
+def _public(now):
+    return [c for c in Challenge.objects.select_related("body") if c.is_public_at(now)]
+
+
+def _questions_open(challenge, now) -> bool:
+    return challenge.window_open("questions", now)
+
+
+def test_questions_are_realistic_and_answered_by_the_body(demo):
+    now = timezone.now()
+    public = _public(now)
+    with_questions = [c for c in public if c.questions.exists()]
+    assert len(with_questions) >= len(public) - 2  # most public challenges
+    for challenge in with_questions:
+        assert 2 <= challenge.questions.count() <= 6, challenge.slug
+    declined = Question.objects.filter(status=QuestionStatus.DECLINED)
+    assert declined.exists()
+    assert not declined.filter(decline_reason="").exists()
+    sections = set(Question.objects.values_list("section", flat=True))
+    assert sections <= set(Section.values) and len(sections) >= 6
+    assert Question.objects.values("company").distinct().count() >= 10
+    for question in Question.objects.select_related("challenge", "company", "resolved_by"):
+        challenge = question.challenge
+        assert question.company.is_company
+        assert question.company.memberships.filter(user=question.asker_id).exists()
+        assert challenge.published_at < question.asked_at < challenge.questions_close_at
+        if question.status == QuestionStatus.PENDING:
+            continue
+        assert question.asked_at < question.resolved_at < challenge.submissions_close_at
+        official = challenge.body.memberships.filter(
+            user=question.resolved_by, role__in=[Role.OFFICIAL, Role.APPROVER]
+        )
+        assert official.exists(), question
+    # Numbered in the order they were asked.
+    for challenge in with_questions:
+        asked = list(challenge.questions.order_by("number").values_list("asked_at", flat=True))
+        assert asked == sorted(asked)
+
+
+def test_one_question_waits_only_where_the_questions_window_is_open(demo):
+    now = timezone.now()
+    pending = Question.objects.filter(status=QuestionStatus.PENDING).select_related("challenge")
+    assert pending.exists()
+    for question in pending:
+        assert _questions_open(question.challenge, now), question.challenge.slug
+    open_now = [c for c in _public(now) if _questions_open(c, now)]
+    assert open_now
+    for challenge in open_now:
+        assert challenge.questions.filter(status=QuestionStatus.ANSWERED).exists()
+    # No deadline is held open by a question: every passed deadline closed its challenge.
+    for challenge in Challenge.objects.filter(submissions_close_at__lte=now):
+        assert not challenge.questions.filter(status=QuestionStatus.PENDING).exists()
+        if challenge.is_public_at(now) and challenge.stage == Stage.PUBLISHED:
+            assert challenge.current_stage_at(now) == Stage.CLOSED
+
+
+def test_minutes_exist_once_the_questions_window_closed(demo):
+    now = timezone.now()
+    for challenge in _public(now):
+        minutes = Minutes.objects.filter(challenge=challenge).first()
+        if _questions_open(challenge, now):
+            assert minutes is None, challenge.slug
+            continue
+        assert minutes is not None, challenge.slug
+        assert minutes.questions_count == challenge.questions.count()
+        assert challenge.questions_close_at <= minutes.generated_at < now
+        with minutes.pdf.open("rb") as f:
+            pdf = f.read()
+        assert pdf.startswith(b"%PDF")
+        assert hashlib.sha256(pdf).hexdigest() == minutes.sha256
+        event = Event.objects.for_subject(challenge).get(action="minutes.generated")
+        assert event.payload["sha256"] == minutes.sha256
+    assert Minutes.objects.count() == len([c for c in _public(now) if not _questions_open(c, now)])
+
+
+def test_amendments_were_published_while_taking_proposals(demo):
+    now = timezone.now()
+    amendments = list(Amendment.objects.select_related("challenge", "challenge__body"))
+    assert amendments
+    stages = set()
+    for amendment in amendments:
+        challenge = amendment.challenge
+        stages.add(challenge.current_stage_at(now))
+        assert amendment.reason and amendment.changes
+        assert challenge.published_at < amendment.published_at
+        if challenge.closed_at:
+            assert amendment.published_at < challenge.closed_at
+        assert amendment.actor.memberships.filter(
+            organization=challenge.body, role__in=[Role.OFFICIAL, Role.APPROVER]
+        ).exists()
+        if amendment.new_submissions_close_at:
+            assert amendment.previous_submissions_close_at < amendment.new_submissions_close_at
+            assert amendment.published_at < amendment.previous_submissions_close_at
+        event = Event.objects.for_subject(challenge).get(action="challenge.amended")
+        assert event.payload["reason"] == amendment.reason
+    # One on a challenge still taking proposals, with its deadline extended; one on a
+    # challenge that has since moved on.
+    assert Stage.PUBLISHED in stages
+    assert stages - {Stage.PUBLISHED}
+    extended = [a for a in amendments if a.new_submissions_close_at]
+    assert any(a.challenge.current_stage_at(now) == Stage.PUBLISHED for a in extended)
+    for amendment in extended:
+        assert amendment.challenge.submissions_close_at == amendment.new_submissions_close_at
+
+
+def test_documents_were_attached_while_drafting(demo):
+    links = list(ChallengeDocument.objects.select_related("challenge", "document"))
+    assert len({link.challenge_id for link in links}) >= 5
+    titles = {link.title for link in links}
+    assert "Términos de referencia" in titles
+    assert any(title.startswith("Anexo") for title in titles)
+    for link in links:
+        document, challenge = link.document, link.challenge
+        with document.file.open("rb") as f:
+            content = f.read()
+        assert content.startswith(b"%PDF"), link.title
+        assert document.content_type == "application/pdf"
+        assert document.size == len(content)
+        assert hashlib.sha256(content).hexdigest() == document.sha256
+        assert challenge.created_at < link.added_at
+        if challenge.in_review_at:
+            assert link.added_at < challenge.in_review_at
+    for challenge in Challenge.objects.filter(documents__isnull=False).distinct():
+        assert 1 <= challenge.documents.count() <= 2
+
+
+def test_public_challenges_have_followers_who_were_told(demo):
+    now = timezone.now()
+    for challenge in _public(now):
+        follows = Follow.objects.filter(challenge=challenge).select_related("user")
+        assert 5 <= follows.count() <= 20, challenge.slug
+        for follow in follows:
+            user = follow.user
+            assert (
+                user.is_expert
+                or Membership.objects.filter(
+                    user=user, organization__in=Organization.objects.companies()
+                ).exists()
+            )
+            assert challenge.published_at <= follow.created_at
+        first_news = [
+            *challenge.questions.exclude(resolved_at=None).values_list("resolved_at", flat=True),
+            *challenge.amendments.values_list("published_at", flat=True),
+        ]
+        if first_news:
+            assert max(f.created_at for f in follows) < min(first_news)
+    assert not Follow.objects.filter(challenge__stage__in=[Stage.DRAFT, Stage.IN_REVIEW])
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert {Kind.QUESTION_ANSWERED, Kind.AMENDMENT_PUBLISHED, Kind.STAGE_CHANGED} <= kinds
+    company = User.objects.get(email=data.COMPANIES[0].admin_email)
+    assert Notification.objects.filter(user=company).unread().exists()
 
 
 # The calendar, without the database: on every day of a year, each challenge lands in its stage.
@@ -206,9 +403,108 @@ def _stage_after(spec, timeline, moment) -> Stage:
     return Stage.CLOSED if closed_by_time(row, moment) else stage
 
 
+def _check_activity(spec, timeline, zone, first_moment, last_moment, signed_up) -> None:
+    """Documents, follows, questions, amendments and minutes fit the challenge's calendar."""
+    key = (first_moment.date(), spec.key)
+    dates, initial = timeline.dates, timeline.initial_dates
+    assert all(a < b for a, b in pairwise(initial.values())), key
+    assert {f: d for f, d in initial.items() if f != "submissions_close_at"} == {
+        f: d for f, d in dates.items() if f != "submissions_close_at"
+    }, key
+    steps = {action: when for when, action in timeline.steps}
+
+    # Documents: attached to the draft, before it first went to review.
+    for when, document in timeline.documents:
+        assert steps["create"] < when < steps.get("submit_for_review", first_moment), key
+        assert document.file_name.endswith(".pdf"), key
+    assert len(timeline.documents) <= 2, key
+
+    approved = steps.get("approve")
+    if approved is None:
+        assert spec.key not in activity.QUESTIONS and spec.key not in activity.AMENDMENTS, key
+        assert not (timeline.follows or timeline.questions or timeline.amendments), key
+        assert timeline.minutes_at is None, key
+        return
+    # The challenge takes proposals (and answers questions) until the first step after its
+    # publication (the close, or a cancellation), and never past the day before the load.
+    after = [when for when, _action in timeline.steps if when > approved]
+    published_until = min([dates["submissions_close_at"], first_moment, *after[:1]])
+
+    # Followers: people already signed up, from the day of publication, before any news.
+    news = [q.resolved_at for q in timeline.questions if q.resolved_at is not None]
+    news += [a.when for a in timeline.amendments]
+    emails = [email for _when, email in timeline.follows]
+    assert 5 <= len(emails) <= 20 and len(set(emails)) == len(emails), key
+    for when, email in timeline.follows:
+        assert approved < when < min([published_until, *news]), key
+        assert signed_up[email] < spec.publish_day, key
+
+    # Questions: asked inside the window by a verified company's person, in number order;
+    # answered on a working day while the challenge takes proposals. Only where the questions
+    # window is still open at load time may one wait.
+    asked = [q.asked_at for q in timeline.questions]
+    assert asked == sorted(asked) and len(set(asked)) == len(asked), key
+    assert [q.number for q in timeline.questions] == list(range(1, len(asked) + 1)), key
+    window_open_at_load = dates["questions_close_at"] > last_moment
+    for question in timeline.questions:
+        assert question.spec.section in Section.values, key
+        assert approved < question.asked_at < dates["questions_close_at"], key
+        assert question.asked_at < first_moment, key
+        company, email = company_person(question.spec.company)
+        assert email == question.email and company.verified, key
+        # Registered, joined and verified (three days after registering) the day before.
+        assert company.registered_day + 3 < spec.publish_day + question.spec.day, key
+        assert signed_up[email] < spec.publish_day + question.spec.day, key
+        if question.resolved_at is None:
+            assert spec.target == Stage.PUBLISHED and window_open_at_load, key
+            continue
+        assert bool(question.spec.answer) != bool(question.spec.declined), key
+        assert question.asked_at < question.resolved_at < published_until, key
+        assert question.resolved_at < initial["submissions_close_at"], key
+        # On a working day, unless none came between the question and the limit (asked on a
+        # Saturday before a long weekend that ends on the load day).
+        answered_on = question.resolved_at.astimezone(zone).date()
+        if not is_business_day(answered_on):
+            asked_on = question.asked_at.astimezone(zone).date()
+            limit_on = published_until.astimezone(zone).date()
+            between = (asked_on + timedelta(days=n) for n in range(1, (limit_on - asked_on).days))
+            assert not any(is_business_day(d) for d in between), key
+    if spec.target == Stage.PUBLISHED and window_open_at_load:
+        pending = [q for q in timeline.questions if q.resolved_at is None]
+        assert len(pending) == 1 and len(timeline.questions) > 1, key
+
+    # Amendments: while published, before the deadline in force; a late one (fewer business
+    # days left than the rule asks) extends the deadline so that enough remain.
+    late = django_settings.RETOS_LATE_AMENDMENT_BUSINESS_DAYS
+    deadline = initial["submissions_close_at"]
+    for amendment in timeline.amendments:
+        assert amendment.deadline == deadline, key
+        assert approved < amendment.when < min(deadline, published_until), key
+        day = amendment.when.astimezone(zone).date()
+        assert is_business_day(day), key
+        if amendment.new_deadline is None:
+            assert business_days_between(day, deadline.astimezone(zone).date()) >= late, key
+        else:
+            assert amendment.new_deadline > deadline, key
+            new_day = amendment.new_deadline.astimezone(zone).date()
+            assert business_days_between(day, new_day) >= late, key
+            deadline = amendment.new_deadline
+    assert deadline == dates["submissions_close_at"], key
+
+    # Minutes: once the questions window closed and every question has its answer.
+    if timeline.minutes_at is None:
+        assert spec.target == Stage.PUBLISHED and window_open_at_load, key
+    else:
+        assert dates["questions_close_at"] < timeline.minutes_at < first_moment, key
+        assert all(
+            q.resolved_at and q.resolved_at < timeline.minutes_at for q in timeline.questions
+        )
+
+
 @pytest.mark.parametrize("start", [date(2026, 1, 1), date(2027, 7, 1)])
 def test_the_calendar_holds_on_every_day(start):
     bodies = {b.key: b for b in data.BODIES}
+    signed_up = signed_up_day()
     for offset in range(366):
         today = start + timedelta(days=offset)
         central = ZoneInfo("America/Mexico_City")
@@ -234,5 +530,8 @@ def test_the_calendar_holds_on_every_day(start):
                 }
                 assert len(is_open) == 1, (today, spec.key)
                 questions_open |= is_open
+            _check_activity(
+                spec, timeline, ZoneInfo(body.time_zone), first_moment, last_moment, signed_up
+            )
         # Both windows of a published challenge are on show.
         assert questions_open == {True, False}, today

@@ -1,17 +1,24 @@
 """Load the demo through the services, replaying its history in the order it happened.
 
 Services stamp ``timezone.now()`` and refuse what the calendar forbids (approving a challenge
-whose questions deadline has passed, opening one before its deadline). So the loader first
-*plans* every action of every person and challenge as a dated step, sorts all the steps by
-date, and then runs each one with the clock moved to its date (``time_machine``). The ledger
-therefore reads in the order things happened, and each service checks its rules against the
-time it believes it is.
+whose questions deadline has passed, opening one before its deadline, asking a question after
+the questions window). So the loader first *plans* every action of every person and challenge
+as a dated step, sorts all the steps by date, and then runs each one with the clock moved to its
+date (``time_machine``). The ledger therefore reads in the order things happened, and each
+service checks its rules against the time it believes it is.
+
+Besides the stages, the replay attaches documents to drafts, has people follow the public
+challenges, asks and answers questions, publishes amendments and writes the minutes of the
+clarifications (see ``retos.demo.activity``). Followers hear of answers, amendments and stage
+changes as the services tell them: in-site notifications, and emails queued as tasks once the
+load commits (the worker, ``make worker``, sends them; the demo's addresses are ``.example``).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
@@ -20,24 +27,45 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import get_hasher
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from retos.accounts.models import User
 from retos.accounts.services import expert_register, user_sign_up
-from retos.challenges.models import Challenge, Criterion
+from retos.challenges.amendments import challenge_amend
+from retos.challenges.models import Amendment, Challenge, Criterion
 from retos.challenges.services import (
     challenge_create,
     challenge_transition,
     challenge_update_draft,
 )
 from retos.challenges.stages import Stage
+from retos.clarifications.models import Minutes, Question, QuestionStatus
+from retos.clarifications.services import (
+    minutes_generate,
+    question_answer,
+    question_ask,
+    question_decline,
+)
 from retos.core.timezones import MexicanTimeZone
 from retos.demo import data
+from retos.demo.activity import DocumentSpec
+from retos.demo.documents import document_pdf
 from retos.demo.hashers import DemoArgon2PasswordHasher
-from retos.demo.timeline import build_timeline
+from retos.demo.timeline import (
+    PlannedAmendment,
+    PlannedQuestion,
+    build_timeline,
+    company_person,
+    signed_up_day,
+)
+from retos.documents.models import ChallengeDocument
+from retos.documents.services import challenge_document_add
 from retos.ledger.models import Event
+from retos.notifications.models import EmailDelivery, Follow, Notification
+from retos.notifications.services import challenge_follow
 from retos.organizations.mexico import SmeSize
 from retos.organizations.models import Level, Membership, Organization, Role, State
 from retos.organizations.services import (
@@ -80,6 +108,18 @@ def _light_password_hashing():
     )
 
 
+@contextmanager
+def _quiet_weasyprint():
+    """Keep WeasyPrint's page-by-page progress (logged at INFO) out of the command's output."""
+    progress = logging.getLogger("weasyprint.progress")
+    level = progress.level
+    progress.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        progress.setLevel(level)
+
+
 class DemoError(RuntimeError):
     """The demo cannot be loaded: time-machine is missing, or its own data or calendar is
     inconsistent (a bug in ``retos.demo``)."""
@@ -105,6 +145,7 @@ class DemoLoader:
         self.challenges: dict[str, Challenge] = {}
         self.states: dict[str, State] = {}
         self.bodies = {b.key: b for b in data.BODIES}
+        self.questions: dict[tuple[str, int], Question] = {}
 
     # -- planning ------------------------------------------------------------------------------
 
@@ -119,16 +160,18 @@ class DemoLoader:
 
     def plan(self) -> None:
         self.add(self.at(-520, 9), "staff signs up", self._staff_sign_up)
-        for i, expert in enumerate(data.EXPERTS):
+        signed_up = signed_up_day()
+        for expert in data.EXPERTS:
+            day = signed_up[expert.email]
             self.add(
-                self.at(-500 + 2 * i, 10),
+                self.at(day, 10),
                 f"{expert.email} signs up",
                 self._sign_up,
                 email=expert.email,
                 full_name=expert.full_name,
             )
             self.add(
-                self.at(-499 + 2 * i, 12),
+                self.at(day + 1, 12),
                 f"{expert.email} becomes expert",
                 self._expert,
                 spec=expert,
@@ -209,12 +252,49 @@ class DemoLoader:
                     f"{spec.key}: create",
                     self._create_challenge,
                     spec=spec,
-                    dates=timeline.dates,
+                    dates=timeline.initial_dates,
                 )
             elif action == "update_draft":
                 self.add(when, f"{spec.key}: update draft", self._update_draft, spec=spec)
             else:
                 self.add(when, f"{spec.key}: {action}", self._transition, spec=spec, action=action)
+        for when, document in timeline.documents:
+            self.add(
+                when,
+                f"{spec.key}: document {document.file_name}",
+                self._add_document,
+                spec=spec,
+                document=document,
+                dates=timeline.initial_dates,
+            )
+        for when, email in timeline.follows:
+            self.add(when, f"{spec.key}: {email} follows", self._follow, spec=spec, email=email)
+        for question in timeline.questions:
+            self.add(
+                question.asked_at,
+                f"{spec.key}: question {question.number} asked",
+                self._ask,
+                spec=spec,
+                planned=question,
+            )
+            if question.resolved_at is not None:
+                self.add(
+                    question.resolved_at,
+                    f"{spec.key}: question {question.number} resolved",
+                    self._resolve,
+                    spec=spec,
+                    planned=question,
+                )
+        for i, amendment in enumerate(timeline.amendments, start=1):
+            self.add(
+                amendment.when,
+                f"{spec.key}: amendment {i}",
+                self._amend,
+                spec=spec,
+                planned=amendment,
+            )
+        if timeline.minutes_at is not None:
+            self.add(timeline.minutes_at, f"{spec.key}: minutes", self._minutes, spec=spec)
 
     # -- running -------------------------------------------------------------------------------
 
@@ -229,12 +309,16 @@ class DemoLoader:
             ) from exc
 
         self.states = {s.code: s for s in State.objects.all()}
-        with _light_password_hashing():
+        with _light_password_hashing(), _quiet_weasyprint():
             for step in sorted(self.steps):
                 if step.when >= self.now:
                     raise DemoError(f"step {step.label!r} is planned in the future ({step.when})")
                 with time_machine.travel(step.when, tick=False):
-                    step.run()
+                    try:
+                        step.run()
+                    except Exception as exc:
+                        exc.add_note(f"while running the demo step {step.label!r} ({step.when})")
+                        raise
         self._check_stages()
 
     def load(self) -> None:
@@ -346,6 +430,74 @@ class DemoLoader:
             reason=spec.reason,
         )
 
+    def _person(self, email: str) -> User:
+        """The user, without the roles and companies cached on the object by earlier steps
+        (a step may have changed them since)."""
+        user = self.users[email]
+        user.__dict__.pop("_retos_roles", None)
+        user.__dict__.pop("_retos_companies", None)
+        return user
+
+    def _official(self, spec: data.ChallengeSpec) -> User:
+        person = next(p for p in self.bodies[spec.body].people if Role.OFFICIAL in p.roles)
+        return self._person(person.email)
+
+    def _add_document(
+        self, *, spec: data.ChallengeSpec, document: DocumentSpec, dates: dict
+    ) -> None:
+        pdf = document_pdf(spec, self.bodies[spec.body], document, dates)
+        challenge_document_add(
+            challenge=self.challenges[spec.key],
+            actor=self._official(spec),
+            file=SimpleUploadedFile(document.file_name, pdf, content_type="application/pdf"),
+            title=document.title,
+        )
+
+    def _follow(self, *, spec: data.ChallengeSpec, email: str) -> None:
+        challenge_follow(challenge=self.challenges[spec.key], user=self._person(email))
+
+    def _ask(self, *, spec: data.ChallengeSpec, planned: PlannedQuestion) -> None:
+        company, _email = company_person(planned.spec.company)
+        question = question_ask(
+            challenge=self.challenges[spec.key],
+            actor=self._person(planned.email),
+            text=planned.spec.text,
+            section=planned.spec.section,
+            company=self.orgs[company.rfc],
+        )
+        if question.number != planned.number:
+            raise DemoError(
+                f"{spec.key}: question {planned.number} was numbered {question.number}; "
+                "the questions are planned out of order"
+            )
+        self.questions[spec.key, planned.number] = question
+
+    def _resolve(self, *, spec: data.ChallengeSpec, planned: PlannedQuestion) -> None:
+        question = self.questions[spec.key, planned.number]
+        if planned.spec.declined:
+            question_decline(
+                question=question, actor=self._official(spec), reason=planned.spec.declined
+            )
+        else:
+            question_answer(
+                question=question, actor=self._official(spec), answer=planned.spec.answer
+            )
+
+    def _amend(self, *, spec: data.ChallengeSpec, planned: PlannedAmendment) -> None:
+        changes: dict = dict(planned.spec.changes)
+        if planned.new_deadline is not None:
+            changes["submissions_close_at"] = planned.new_deadline
+        challenge_amend(
+            challenge=self.challenges[spec.key],
+            actor=self._official(spec),
+            reason=planned.spec.reason,
+            changes=changes,
+        )
+
+    def _minutes(self, *, spec: data.ChallengeSpec) -> None:
+        # Written by the scheduled job (no actor) once the questions window closed.
+        minutes_generate(challenge=self.challenges[spec.key], actor=None)
+
 
 # ---------------------------------------------------------------------------------------------
 # What the command prints.
@@ -362,6 +514,7 @@ def summary_lines(now: datetime | None = None) -> list[str]:
     for company in companies:
         sizes[company.sme_size] += 1
     events = Event.objects.all()
+    questions = dict(Question.objects.order_by().values_list("status").annotate(n=Count("id")))
     lines = [
         f"Users: {users.count()} ({users.filter(is_platform_staff=True).count()} platform "
         f"staff, {users.filter(is_expert=True).count()} experts)",
@@ -372,7 +525,13 @@ def summary_lines(now: datetime | None = None) -> list[str]:
         + ", ".join(f"{n} {size}" for size, n in sizes.items() if n)
         + f"; {sum(1 for c in companies if c.verified)} verified)",
         f"Memberships: {Membership.objects.count()}",
-        f"Challenges: {Challenge.objects.count()} with {Criterion.objects.count()} criteria",
+        f"Challenges: {Challenge.objects.count()} with {Criterion.objects.count()} criteria, "
+        f"{ChallengeDocument.objects.count()} documents, {Amendment.objects.count()} amendments",
+        f"Questions: {sum(questions.values())} ("
+        + ", ".join(f"{questions.get(status, 0)} {status}" for status in QuestionStatus.values)
+        + f"); minutes of {Minutes.objects.count()} challenges",
+        f"Follows: {Follow.objects.count()}; notifications: {Notification.objects.count()} "
+        f"in the site, {EmailDelivery.objects.count()} emails queued",
         f"Ledger events: {events.count()} ({events.public().count()} public)",
         "Challenges per stage (now):",
     ]

@@ -2,9 +2,16 @@
 
 Loads 8 federal ministries, 3 state and 2 municipal governments (one state still awaiting
 verification), 33 SMEs, 12 expert evaluators, a platform staff member and 15 challenges, at
-least one in every stage of the lifecycle. Everything is created through the services, with the
-clock moved to the date each action happened, so the ledger tells the whole history in order.
-Dates are relative to the day of loading, so there are always open challenges.
+least one in every stage of the lifecycle. Around them: PDF terms of reference and technical
+annexes attached while drafting; people following every public challenge; questions from
+companies with the officials' answers (a few declined as out of scope, one still waiting in the
+challenge whose questions window is open) and the minutes of each closed questions window;
+amendments, one of them extending the deadline of a challenge still taking proposals. Followers
+get their notifications; their emails are queued for the worker (``make worker``).
+
+Everything is created through the services, with the clock moved to the date each action
+happened, so the ledger tells the whole history in order. Dates are relative to the day of
+loading, so there are always open challenges.
 
 Running it again does nothing: it says "Demo data already loaded" (and reprints the log-ins).
 It needs the development dependency ``time-machine``.
