@@ -363,15 +363,18 @@ def test_an_official_of_an_unverified_body_is_told_why_they_cannot_start(client)
     assert "have not verified" in response.text
 
 
-def test_the_start_page_asks_only_for_what_a_draft_cannot_lack(client):
+def test_a_draft_starts_with_just_its_title(client):
     body = GovernmentBodyFactory()
     client.force_login(MembershipFactory(organization=body, role="official").user)
-    response = client.post(url("drafting:start"), {"title": "Solo el título", "action": "exit"})
-    assert response.status_code == 200
-    assert 'class="error-summary"' in response.text
-    assert 'href="#id_summary"' in response.text and 'href="#id_amount"' in response.text
-    assert 'href="#id_context"' not in response.text  # the context may wait
+    refused = client.post(url("drafting:start"), {"title": "", "action": "exit"})
+    assert refused.status_code == 200
+    assert 'href="#id_title"' in refused.text
+    assert 'href="#id_summary"' not in refused.text and 'href="#id_amount"' not in refused.text
     assert not Challenge.objects.exists()
+    response = client.post(url("drafting:start"), {"title": "Solo el título", "action": "exit"})
+    assert response.status_code == 302
+    draft = Challenge.objects.get()
+    assert draft.title == "Solo el título" and draft.amount is None and draft.summary == ""
 
 
 def test_a_saved_step_survives_a_closed_browser_and_the_draft_resumes(client):

@@ -12,8 +12,9 @@ from tests.lifecycle import challenge_in
 pytestmark = pytest.mark.django_db
 
 # The budgets: (session-less anonymous visitor) list = filter choices (bodies, states), count,
-# page rows; detail = challenge, criteria; home = figures, open challenges.
-BUDGETS = {"list": 4, "detail": 2, "home": 2, "bodies": 1, "body": 2}
+# page rows; detail = challenge, criteria, documents, questions (with minutes), amendments,
+# followers; home = figures, open challenges.
+BUDGETS = {"list": 4, "detail": 6, "home": 2, "bodies": 1, "body": 2}
 
 
 def grow_to(n: int):

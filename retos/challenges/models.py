@@ -127,14 +127,18 @@ class Challenge(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
-    summary = models.CharField(_("summary"), max_length=400)
-    problem_statement = models.TextField(_("problem statement"))
+    summary = models.CharField(_("summary"), max_length=400, blank=True)
+    problem_statement = models.TextField(_("problem statement"), blank=True)
     context = models.TextField(_("context"), blank=True)
     users_affected = models.TextField(_("users affected"), blank=True)
     expected_outcomes = models.TextField(_("expected outcomes"), blank=True)
     deliverables = models.TextField(_("deliverables"), blank=True)
-    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
-    amount = models.DecimalField(_("contract amount (MXN)"), max_digits=14, decimal_places=2)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices, blank=True)
+    # Empty while drafting; required (and positive) before review (see challenge_problems and
+    # the constraints below).
+    amount = models.DecimalField(
+        _("contract amount (MXN)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     finalists_count = models.PositiveSmallIntegerField(
         _("number of finalists"),
         default=5,
@@ -191,7 +195,20 @@ class Challenge(models.Model):
             models.CheckConstraint(
                 condition=Q(stage__in=Stage.values), name="challenge_stage_valid"
             ),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="challenge_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gt=0),
+                name="challenge_amount_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=[Stage.DRAFT, Stage.CANCELLED])
+                | (
+                    Q(amount__isnull=False)
+                    & ~Q(category="")
+                    & ~Q(summary="")
+                    & ~Q(problem_statement="")
+                ),
+                name="challenge_terms_complete_past_draft",
+            ),
             models.CheckConstraint(
                 condition=Q(max_company_size__in=["micro", "small", "medium"]),
                 name="challenge_company_size_valid",

@@ -82,14 +82,19 @@ register(
     is_public | is_body_member | (is_platform_staff & stage_is(Stage.IN_REVIEW)),
 )
 register("challenge:edit", is_body_official & stage_is(Stage.DRAFT))
-register(
-    "challenge:create",
-    predicate(
-        lambda user, body: (
-            is_authenticated(user) and has_role(user, body.pk, Role.OFFICIAL, Role.APPROVER)
-        )
-    ),
-)
+
+
+@predicate
+def can_draft_for(user, body) -> bool:
+    """Officials and approvers of a verified body start challenges for it."""
+    return (
+        is_authenticated(user)
+        and body.verified
+        and has_role(user, body.pk, Role.OFFICIAL, Role.APPROVER)
+    )
+
+
+register("challenge:create", can_draft_for)
 register(
     "challenge:comment_review",
     (is_body_official | body_role(Role.ADMIN) | is_platform_staff)

@@ -62,16 +62,31 @@ def _unique_slug(title: str) -> str:
 
 def _clean_criteria(criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
     cleaned = []
+    names = set()
     for position, c in enumerate(criteria):
         name = (c.get("name") or "").strip()
         if not name:
             raise DomainError(_("Every criterion needs a name."))
+        if len(name) > Criterion._meta.get_field("name").max_length:
+            raise DomainError(
+                _("The name of a criterion has at most %(n)d characters.")
+                % {"n": Criterion._meta.get_field("name").max_length}
+            )
+        if name.casefold() in names:
+            raise DomainError(
+                _("Two criteria are called “%(name)s”; give each its own name.") % {"name": name}
+            )
+        names.add(name.casefold())
         try:
             weight = Decimal(str(c.get("weight")))
         except ArithmeticError as exc:
             raise DomainError(
                 _("The weight of “%(name)s” is not a number.") % {"name": name}
             ) from exc
+        if not weight.is_finite() or weight.normalize().as_tuple().exponent < -2:
+            raise DomainError(
+                _("The weight of “%(name)s” has at most two decimals.") % {"name": name}
+            )
         if not (Decimal(0) < weight <= Decimal(100)):
             raise DomainError(
                 _("The weight of “%(name)s” must be more than 0 and at most 100.") % {"name": name}

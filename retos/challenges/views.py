@@ -105,10 +105,24 @@ def detail_context(request, challenge: Challenge) -> dict:
         for f in TIMELINE_FIELDS
         if getattr(challenge, f)
     ]
+    from retos.challenges.amendments import amendment_rows
+    from retos.clarifications.selectors import public_clarifications
+    from retos.documents.selectors import public_documents
+    from retos.notifications.selectors import follow_state
+
+    amendments = [
+        (a, amendment_rows(a, challenge.body.time_zone))
+        for a in challenge.amendments.order_by("-number")
+    ]
     return {
         "challenge": challenge,
         "criteria": criteria,
         "deadlines": deadlines,
+        "documents": public_documents(challenge),
+        "clarifications": public_clarifications(challenge),
+        "amendments": amendments,
+        "follow": follow_state(request.user, challenge),
+        "can_amend": rules.can(request.user, "challenge:amend", challenge),
         "timeline": _timeline(challenge),
         "stage_description": STAGE_DESCRIPTIONS[challenge.current_stage],
         "actions": _actions(request.user, challenge),

@@ -328,8 +328,8 @@ BODIES: tuple[BodySpec, ...] = (
         time_zone=MexicanTimeZone.SURESTE,
         website="https://www.qroo.gob.mx",
         registered_day=-35,
-        # Registered recently and still waiting for platform staff: the verification queue.
-        verified=False,
+        # Registered recently and verified at once: only verified bodies may draft challenges.
+        verified=True,
         description=(
             "Gobierno estatal. La Secretaría de Ecología y Medio Ambiente coordina la "
             "atención al arribo de sargazo en las costas del estado."

@@ -206,7 +206,8 @@ class DemoLoader:
                     role=role,
                 )
         if body.verified:
-            self.add(self.at(d + 2, 12), f"{body.key} verified", self._verify, org_key=body.key)
+            # Verified the same day: only verified bodies may start a challenge.
+            self.add(self.at(d, 12), f"{body.key} verified", self._verify, org_key=body.key)
 
     def _plan_company(self, company: data.CompanySpec) -> None:
         d = company.registered_day
