@@ -406,9 +406,9 @@ def test_a_saved_step_survives_a_closed_browser_and_the_draft_resumes(client):
     assert url("drafting:overview", challenge) in mine
     overview = client.get(url("drafting:overview", challenge)).text
     assert "Step 2: Users affected" in overview
-    # The first step with something missing is offered to continue with.
-    assert "Continue with step 4: Amount and finalists" not in overview  # the amount is set
-    assert "Continue with step 5: Evaluation criteria and weights" in overview
+    # The first step with something missing is offered to continue with: the start page only
+    # keeps the first step's fields, so the amount is still to do.
+    assert "Continue with step 4: Amount and finalists" in overview
     page = client.get(step2).text
     assert "Personas en zonas sísmicas" in page
     assert "Alerta temprana" in client.get(url("drafting:step", challenge, step="problema")).text
@@ -487,18 +487,19 @@ def test_each_button_saves_and_goes_where_it_says(client, action, expected):
     assert challenge.eligibility == "Nada más"
 
 
-def test_a_field_the_database_needs_cannot_be_emptied_and_the_page_says_so(client):
+def test_a_draft_may_empty_its_amount_and_the_overview_says_it_is_missing(client):
     body = GovernmentBodyFactory()
     challenge = challenge_in(Stage.DRAFT, body=body)
     client.force_login(MembershipFactory(organization=body, role="official").user)
     response = client.post(
-        url("drafting:step", challenge, step="monto"), {"amount": "", "finalists_count": "4"}
+        url("drafting:step", challenge, step="monto"),
+        {"amount": "", "finalists_count": "4", "action": "exit"},
     )
-    assert response.status_code == 200
-    assert 'href="#id_amount"' in response.text
-    assert "Nothing on this page was saved yet" in response.text
+    assert response.status_code == 302
     challenge.refresh_from_db()
-    assert challenge.finalists_count == 5
+    assert challenge.amount is None and challenge.finalists_count == 4
+    overview = client.get(url("drafting:overview", challenge)).text
+    assert "Continue with step 4: Amount and finalists" in overview
 
 
 # --- Criteria -------------------------------------------------------------------------------
