@@ -34,7 +34,7 @@ def sign_in(browser, live_server, user):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-MX")
     context.set_default_timeout(10_000)
     page = context.new_page()
-    page.goto(live_server.url + "/cuenta/entrar/")
+    page.goto(live_server.url + "/cuenta/entrar/?next=/cuenta/")
     page.get_by_label("Correo electrónico").fill(user.email)
     page.get_by_label("Contraseña").fill(PASSWORD)
     page.get_by_role("button", name="Iniciar sesión").click()

@@ -80,11 +80,11 @@ def sign_in(browser, live_server, user, **options):
 
 
 def log_in(page, live_server, user):
-    page.goto(live_server.url + "/cuenta/entrar/?next=/mis-retos/")
+    page.goto(live_server.url + "/en/cuenta/entrar/?next=/en/mis-retos/")
     page.fill("#id_username", user.email)
     page.fill("#id_password", PASSWORD)
     page.locator("main form button[type='submit']").click()
-    page.wait_for_url(live_server.url + "/mis-retos/")
+    page.wait_for_url(live_server.url + "/en/mis-retos/")
 
 
 def press(page, value):
@@ -104,33 +104,34 @@ def test_a_challenge_from_the_first_line_to_the_public_page(
     page = sign_in(browser, live_server, people["official"])
 
     # My challenges: nothing yet; start one.
-    page.goto(base + "/mis-retos/")
+    page.goto(base + "/en/mis-retos/")
     shoot(page, "my-challenges-empty")
     assert_accessible(page)
-    page.locator("a[href='/mis-retos/nuevo/']").click()
-    page.wait_for_url(base + "/mis-retos/nuevo/")
+    page.locator("a[href='/en/mis-retos/nuevo/']").click()
+    page.wait_for_url(base + "/en/mis-retos/nuevo/")
     assert page.locator("h1").inner_text().startswith("Step 1 of 9")
     shoot(page, "start")
     assert_accessible(page)
 
-    # Saving with a required field empty explains itself and keeps what was typed.
-    page.fill("#id_title", "Alertas de huracán por mensaje de texto")
+    # Saving without the one thing a draft needs, its title, explains itself and keeps what
+    # was typed.
+    page.fill("#id_summary", "Avisar a tiempo a quienes viven en la costa.")
     press(page, "next")
     assert page.locator(".error-summary").is_visible()
-    assert page.locator("#id_title").input_value() == "Alertas de huracán por mensaje de texto"
+    assert page.locator("#id_summary").input_value().startswith("Avisar a tiempo")
     shoot(page, "start-errors")
     assert_accessible(page)
-    page.locator(".error-summary a[href='#id_summary']").click()
-    assert page.evaluate("document.activeElement.id") == "id_summary"
+    page.locator(".error-summary a[href='#id_title']").click()
+    assert page.evaluate("document.activeElement.id") == "id_title"
+    page.fill("#id_title", "Alertas de huracán por mensaje de texto")
 
     page.fill("#id_summary", "Avisar a tiempo a quienes viven en la costa.")
     page.fill("#id_problem_statement", "Los avisos de huracán llegan tarde a muchas personas.")
     page.fill("#id_context", "La temporada de huracanes va de junio a noviembre.")
     page.select_option("#id_category", "civil_protection")
-    page.fill("#id_amount", "1,800,000.00")
     press(page, "next")
     challenge = Challenge.objects.get()
-    steps = f"{base}/retos/{challenge.slug}/borrador/"
+    steps = f"{base}/en/retos/{challenge.slug}/borrador/"
     page.wait_for_url(steps + "personas/")
     assert page.locator("h1").inner_text() == "Step 2 of 9: Users affected"
     shoot(page, "step-2")
@@ -147,13 +148,13 @@ def test_a_challenge_from_the_first_line_to_the_public_page(
     assert_accessible(page)
 
     # …leave for somewhere else altogether, and come back another time.
-    page.goto(base + "/retos/")
-    page.goto(base + "/mis-retos/")
+    page.goto(base + "/en/retos/")
+    page.goto(base + "/en/mis-retos/")
     shoot(page, "my-challenges-draft")
     assert_accessible(page)
-    page.locator(f"a[href='/retos/{challenge.slug}/borrador/']").click()
+    page.locator(f"a[href='/en/retos/{challenge.slug}/borrador/']").click()
     page.wait_for_url(steps)
-    page.locator(f"a[href='/retos/{challenge.slug}/borrador/resultados/']").first.click()
+    page.locator(f"a[href='/en/retos/{challenge.slug}/borrador/resultados/']").first.click()
     assert page.locator("#id_expected_outcomes").input_value().startswith("Que el aviso llegue")
     press(page, "previous")
     page.wait_for_url(steps + "personas/")
@@ -162,7 +163,8 @@ def test_a_challenge_from_the_first_line_to_the_public_page(
     press(page, "next")
 
     page.wait_for_url(steps + "monto/")
-    assert page.locator("#id_amount").input_value() == "1800000.00"
+    assert page.locator("#id_amount").input_value() == ""
+    page.fill("#id_amount", "1,800,000.00")
     page.fill("#id_finalists_count", "4")
     assert_accessible(page)
     press(page, "next")
@@ -222,8 +224,8 @@ def test_a_challenge_from_the_first_line_to_the_public_page(
     local = challenge.submissions_close_at.astimezone(ZoneInfo(ZONE))
     assert (local.strftime("%Y-%m-%d"), local.hour) == (local_day(40), 18)
 
-    page.locator(f"a[href='/retos/{challenge.slug}/vista-previa/']").first.click()
-    page.wait_for_url(f"{base}/retos/{challenge.slug}/vista-previa/")
+    page.locator(f"a[href='/en/retos/{challenge.slug}/vista-previa/']").first.click()
+    page.wait_for_url(f"{base}/en/retos/{challenge.slug}/vista-previa/")
     assert page.locator(".preview-banner").is_visible()
     assert page.locator("h1").inner_text() == "Alertas de huracán por mensaje de texto"
     shoot(page, "preview")
@@ -232,9 +234,9 @@ def test_a_challenge_from_the_first_line_to_the_public_page(
 
     # The approver sends it to review.
     page = sign_in(browser, live_server, people["approver"])
-    page.goto(base + "/mis-retos/")
-    page.locator(f"a[href='/retos/{challenge.slug}/borrador/']").click()
-    page.locator(f"form[action='/retos/{challenge.slug}/enviar-a-revision/'] button").click()
+    page.goto(base + "/en/mis-retos/")
+    page.locator(f"a[href='/en/retos/{challenge.slug}/borrador/']").click()
+    page.locator(f"form[action='/en/retos/{challenge.slug}/enviar-a-revision/'] button").click()
     page.wait_for_url(steps)
     assert page.locator(".challenge-header .badge, .card-meta .badge").first.inner_text()
     shoot(page, "overview-in-review")
@@ -245,25 +247,25 @@ def test_a_challenge_from_the_first_line_to_the_public_page(
 
     # Platform staff review it and publish it.
     page = sign_in(browser, live_server, people["staff"])
-    page.goto(base + "/revision/")
+    page.goto(base + "/en/revision/")
     shoot(page, "review-queue")
     assert_accessible(page)
-    page.locator(f"a[href='/retos/{challenge.slug}/revision/']").click()
-    page.wait_for_url(f"{base}/retos/{challenge.slug}/revision/")
+    page.locator(f"a[href='/en/retos/{challenge.slug}/revision/']").click()
+    page.wait_for_url(f"{base}/en/retos/{challenge.slug}/revision/")
     page.fill("#id_comment-body", "Todo en orden; lo publicamos hoy.")
     page.locator("#conversation button[type='submit']").click()
-    page.wait_for_url(f"{base}/retos/{challenge.slug}/revision/#conversation")
+    page.wait_for_url(f"{base}/en/retos/{challenge.slug}/revision/#conversation")
     assert "Todo en orden" in page.locator("#conversation").inner_text()
     shoot(page, "review")
     assert_accessible(page)
-    page.locator(f"form[action='/retos/{challenge.slug}/revision/aprobar/'] button").click()
-    page.wait_for_url(f"{base}/retos/{challenge.slug}/")
+    page.locator(f"form[action='/en/retos/{challenge.slug}/revision/aprobar/'] button").click()
+    page.wait_for_url(f"{base}/en/retos/{challenge.slug}/")
     page.context.close()
 
     # Anyone can read it now.
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-MX")
     page = context.new_page()
-    page.goto(f"{base}/retos/{challenge.slug}/")
+    page.goto(f"{base}/en/retos/{challenge.slug}/")
     assert page.locator("h1").inner_text() == "Alertas de huracán por mensaje de texto"
     assert page.locator(".preview-banner").count() == 0
     assert "$1,800,000.00 MXN" in page.locator(".key-facts").inner_text()
@@ -273,7 +275,7 @@ def test_a_challenge_from_the_first_line_to_the_public_page(
 def test_rows_of_criteria_are_added_without_javascript(live_server, browser, people):
     challenge = challenge_in(Stage.DRAFT, body=people["body"], criteria=[])
     page = sign_in(browser, live_server, people["official"], java_script_enabled=False)
-    page.goto(f"{live_server.url}/retos/{challenge.slug}/borrador/criterios/")
+    page.goto(f"{live_server.url}/en/retos/{challenge.slug}/borrador/criterios/")
     assert page.locator("fieldset.criterion").count() == 2
     page.fill("#id_criteria-0-name", "Costo")
     page.fill("#id_criteria-0-weight", "100")
@@ -297,14 +299,14 @@ def test_the_drafting_pages_fit_a_phone(live_server, browser, people, assert_acc
     }
     pages = {
         "official": [
-            "/mis-retos/",
-            f"/retos/{draft.slug}/borrador/",
-            f"/retos/{draft.slug}/borrador/problema/",
-            f"/retos/{draft.slug}/borrador/criterios/",
-            f"/retos/{draft.slug}/borrador/calendario/",
-            f"/retos/{draft.slug}/vista-previa/",
+            "/en/mis-retos/",
+            f"/en/retos/{draft.slug}/borrador/",
+            f"/en/retos/{draft.slug}/borrador/problema/",
+            f"/en/retos/{draft.slug}/borrador/criterios/",
+            f"/en/retos/{draft.slug}/borrador/calendario/",
+            f"/en/retos/{draft.slug}/vista-previa/",
         ],
-        "staff": ["/revision/", f"/retos/{in_review.slug}/revision/"],
+        "staff": ["/en/revision/", f"/en/retos/{in_review.slug}/revision/"],
     }
     for who, paths in pages.items():
         context = browser.new_context(locale="es-MX", **phone)
