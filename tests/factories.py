@@ -58,6 +58,13 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     workers = 8
     annual_sales = Decimal("3500000.00")
     state = factory.LazyFunction(lambda: State.objects.get(code="09"))
+    legal_representative_name = "María Fernanda Ruiz Olvera"
+    legal_representative_title = "Directora general"
+    # The sworn declarations a registered company has made (the database requires them).
+    sme_declared_at = factory.LazyFunction(timezone.now)
+    sme_declared_by = factory.SubFactory(UserFactory)
+    no_conflict_declared_at = factory.LazyAttribute(lambda o: o.sme_declared_at)
+    no_conflict_declared_by = factory.LazyAttribute(lambda o: o.sme_declared_by)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

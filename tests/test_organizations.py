@@ -105,6 +105,10 @@ class TestCompanies:
             "workers": 8,
             "annual_sales": Decimal("3200000"),
             "state": State.objects.get(code="14"),
+            "legal_representative_name": "Ana Lucía Torres Medina",
+            "legal_representative_title": "Directora general",
+            "declares_sme": True,
+            "declares_no_conflict": True,
         }
         fields.update(overrides)
         return services.company_register(actor=user, **fields)

@@ -241,6 +241,10 @@ class TestOrganizationPages:
             "workers": "5",
             "annual_sales": "1500000",
             "state": "09",
+            "legal_representative_name": "Ana Lucía Torres Medina",
+            "legal_representative_title": "Directora general",
+            "declares_sme": "on",
+            "declares_no_conflict": "on",
         }
         response = client.post("/organizaciones/registrar/empresa/", data)
         assert response.status_code == 200

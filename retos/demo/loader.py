@@ -382,6 +382,11 @@ class DemoLoader:
             annual_sales=spec.annual_sales,
             state=self.states[spec.state_code],
             description=spec.description,
+            # The person who runs the company signs for it and makes both sworn declarations.
+            legal_representative_name=spec.admin_name,
+            legal_representative_title="Dirección general",
+            declares_sme=True,
+            declares_no_conflict=True,
         )
 
     def _grant(self, *, org_key: str, admin: str, email: str, role: str) -> None:

@@ -52,6 +52,76 @@ class CompanyForm(forms.Form):
     )
     state = forms.ModelChoiceField(label=_("State"), queryset=State.objects.all())
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    legal_representative_name = forms.CharField(
+        label=_("Legal representative's full name"),
+        max_length=200,
+        help_text=_("The person who signs for the company, as on the power of attorney."),
+        error_messages={"required": _("Give the full name of the company's legal representative.")},
+    )
+    legal_representative_title = forms.CharField(
+        label=_("Legal representative's position"),
+        max_length=120,
+        help_text=_("For example: Directora general, Administrador único."),
+        error_messages={
+            "required": _("Give the legal representative's position, e.g. Directora general.")
+        },
+    )
+    declares_sme = forms.BooleanField(
+        label=_(
+            "I declare under oath to tell the truth (bajo protesta de decir verdad) that the "
+            "workers and annual sales above are true, and so is the company's size computed "
+            "from them."
+        ),
+        error_messages={
+            "required": _(
+                "Tick this box to make the declaration; a company cannot register without it."
+            )
+        },
+    )
+    declares_no_conflict = forms.BooleanField(
+        label=_(
+            "I declare under oath to tell the truth (bajo protesta de decir verdad) that no "
+            "owner, partner or employee of the company is a public servant of the government "
+            "bodies whose challenges it takes part in, and that it has no other conflict of "
+            "interest with them."
+        ),
+        error_messages={
+            "required": _(
+                "Tick this box to make the declaration; a company cannot register without it."
+            )
+        },
+    )
+
+    #: Fields shown in each part of the page, in order.
+    COMPANY_FIELDS = ["name", "rfc", "confirm_rfc_check_digit", "state", "website"]
+    FIGURE_FIELDS = ["sector", "workers", "annual_sales"]
+    REPRESENTATIVE_FIELDS = ["legal_representative_name", "legal_representative_title"]
+    DECLARATION_FIELDS = ["declares_sme", "declares_no_conflict"]
+    # The page's order, so the error summary lists problems in the order the fields appear.
+    field_order = FIGURE_FIELDS + COMPANY_FIELDS + REPRESENTATIVE_FIELDS + DECLARATION_FIELDS
+
+    def part(self, names):
+        return [self[name] for name in names]
+
+    def company_fields(self):
+        return self.part(self.COMPANY_FIELDS)
+
+    def figure_fields(self):
+        return self.part(self.FIGURE_FIELDS)
+
+    def representative_fields(self):
+        return self.part(self.REPRESENTATIVE_FIELDS)
+
+    def declaration_fields(self):
+        return self.part(self.DECLARATION_FIELDS)
+
+
+class CompanyFiguresForm(forms.Form):
+    """Only the figures, to show the size before the rest of the form is filled in."""
+
+    sector = CompanyForm.base_fields["sector"]
+    workers = CompanyForm.base_fields["workers"]
+    annual_sales = CompanyForm.base_fields["annual_sales"]
 
 
 class InvitationForm(forms.Form):

@@ -1,7 +1,7 @@
 """Government bodies, companies, and the memberships that give people their roles."""
 
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -57,6 +57,13 @@ ROLES_BY_KIND = {
 }
 
 
+#: Companies registered from this moment on must carry a legal representative and both sworn
+#: declarations (the database checks it). Companies registered before it made no declaration:
+#: rather than invent sworn statements nobody made, the constraint leaves them alone and
+#: ``company_eligibility`` keeps them out of every challenge until they declare.
+DECLARATIONS_REQUIRED_FROM = datetime(2026, 11, 25, tzinfo=UTC)
+
+
 class OrganizationQuerySet(models.QuerySet):
     def government(self):
         return self.filter(kind=Kind.GOVERNMENT)
@@ -104,6 +111,33 @@ class Organization(models.Model):
     workers = models.PositiveIntegerField(_("workers"), null=True, blank=True)
     annual_sales = models.DecimalField(
         _("annual sales (MXN)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    legal_representative_name = models.CharField(
+        _("legal representative"), max_length=200, blank=True
+    )
+    legal_representative_title = models.CharField(
+        _("legal representative's position"), max_length=120, blank=True
+    )
+    # Sworn declarations (bajo protesta de decir verdad): who made each one and when.
+    sme_declared_at = models.DateTimeField(_("SME size declared at"), null=True, blank=True)
+    sme_declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("SME size declared by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    no_conflict_declared_at = models.DateTimeField(
+        _("no conflict of interest declared at"), null=True, blank=True
+    )
+    no_conflict_declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("no conflict of interest declared by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     # Both.
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
@@ -156,6 +190,28 @@ class Organization(models.Model):
             models.UniqueConstraint(
                 fields=["rfc"], condition=Q(kind=Kind.COMPANY), name="org_company_rfc_unique"
             ),
+            models.CheckConstraint(
+                condition=Q(sme_declared_at__isnull=True, sme_declared_by__isnull=True)
+                | Q(sme_declared_at__isnull=False, sme_declared_by__isnull=False),
+                name="org_sme_declaration_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    no_conflict_declared_at__isnull=True, no_conflict_declared_by__isnull=True
+                )
+                | Q(no_conflict_declared_at__isnull=False, no_conflict_declared_by__isnull=False),
+                name="org_no_conflict_declaration_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=Kind.GOVERNMENT)
+                | Q(created_at__lt=DECLARATIONS_REQUIRED_FROM)
+                | (
+                    ~Q(legal_representative_name="")
+                    & Q(sme_declared_at__isnull=False)
+                    & Q(no_conflict_declared_at__isnull=False)
+                ),
+                name="org_company_has_representative_and_declarations",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -185,6 +241,10 @@ class Organization(models.Model):
     @property
     def is_sme(self) -> bool:
         return self.sme_size is not None and is_sme(self.sme_size)
+
+    @property
+    def has_declarations(self) -> bool:
+        return self.sme_declared_at is not None and self.no_conflict_declared_at is not None
 
     @property
     def jurisdiction_label(self) -> str:

@@ -26,7 +26,11 @@ def has_role(user, organization_id: int, *roles: str) -> bool:
 
 
 def user_organizations(user):
-    return Organization.objects.filter(memberships__user=user).distinct().select_related("state")
+    return (
+        Organization.objects.filter(memberships__user=user)
+        .distinct()
+        .select_related("state", "sme_declared_by", "no_conflict_declared_by")
+    )
 
 
 def government_bodies_with_counts(now=None):
@@ -56,4 +60,7 @@ def organization_for_admin(user, slug: str) -> Organization:
     return org
 
 
-__all__ = ["Kind", "has_role", "roles_by_organization"]
+# The eligibility read lives in its own module; it is re-exported here with the other reads.
+from retos.organizations.eligibility import Eligibility, company_eligibility  # noqa: E402
+
+__all__ = ["Eligibility", "Kind", "company_eligibility", "has_role", "roles_by_organization"]

@@ -125,6 +125,10 @@ def company_register(
     workers: int,
     annual_sales: Decimal,
     state: State | None,
+    legal_representative_name: str,
+    legal_representative_title: str,
+    declares_sme: bool,
+    declares_no_conflict: bool,
     confirm_rfc_check_digit: bool = False,
     website: str = "",
     description: str = "",
@@ -133,8 +137,36 @@ def company_register(
 
     The RFC is refused when its structure or date is wrong. When only its check digit is
     wrong, ``RfcNeedsConfirmation`` is raised unless the user confirmed it.
+
+    The actor makes two sworn declarations (bajo protesta de decir verdad), both required and
+    stamped with who made them and when: the figures, and so the size computed from them, are
+    true; and no owner, partner or employee is a public servant of the bodies it bids to. A
+    large company may register (to follow challenges) but ``company_eligibility`` keeps it out.
     """
     rules.require(actor, "organization:register")
+    if not legal_representative_name.strip():
+        raise DomainError(
+            _("Give the full name of the company's legal representative."),
+            code="legal_representative_name",
+        )
+    if not legal_representative_title.strip():
+        raise DomainError(
+            _("Give the legal representative's position, e.g. Directora general."),
+            code="legal_representative_title",
+        )
+    if not declares_sme:
+        raise DomainError(
+            _("The company cannot register without the sworn declaration of its size."),
+            code="declares_sme",
+        )
+    if not declares_no_conflict:
+        raise DomainError(
+            _(
+                "The company cannot register without the sworn declaration that it has no "
+                "conflict of interest."
+            ),
+            code="declares_no_conflict",
+        )
     try:
         checked = check_rfc(rfc)
     except RfcError as exc:
@@ -153,6 +185,7 @@ def company_register(
         raise DomainError(_("Choose the company's sector."))
     if workers < 0 or annual_sales < 0:
         raise DomainError(_("Workers and annual sales cannot be negative."))
+    now = timezone.now()
     company = Organization(
         kind=Kind.COMPANY,
         name=name.strip(),
@@ -165,6 +198,13 @@ def company_register(
         state=state,
         website=website,
         description=description,
+        legal_representative_name=legal_representative_name.strip(),
+        legal_representative_title=legal_representative_title.strip(),
+        sme_declared_at=now,
+        sme_declared_by=actor,
+        no_conflict_declared_at=now,
+        no_conflict_declared_by=actor,
+        created_at=now,
     )
     company.full_clean(exclude=["slug", "rfc"])
     try:
@@ -186,6 +226,8 @@ def company_register(
             "name": company.name,
             "rfc": company.rfc,
             "sme_size": company.sme_size,
+            # The sworn declarations are stamped on the company at this event's time.
+            "declarations": ["sme_size", "no_conflict_of_interest"],
         },
     )
     return company

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,7 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from retos.challenges.models import Challenge
 from retos.core.errors import DomainError
 from retos.organizations import services
-from retos.organizations.forms import CompanyForm, GovernmentBodyForm, InvitationForm
+from retos.organizations.forms import (
+    CompanyFiguresForm,
+    CompanyForm,
+    GovernmentBodyForm,
+    InvitationForm,
+)
+from retos.organizations.mexico import SmeSize, classify_sme, combined_score
 from retos.organizations.models import Organization
 from retos.organizations.selectors import government_bodies_with_counts, organization_for_admin
 
@@ -53,26 +61,68 @@ def register_body(request):
     return render(request, "organizations/register_body.html", {"form": form})
 
 
+def _size_from_figures(data) -> dict | None:
+    """The size the figures give, for the page to show; None until they are valid."""
+    figures = CompanyFiguresForm(data)
+    if not figures.is_valid():
+        return None
+    workers, sales = figures.cleaned_data["workers"], figures.cleaned_data["annual_sales"]
+    size = classify_sme(figures.cleaned_data["sector"], workers, sales)
+    return {
+        "size": SmeSize(size),
+        "is_sme": size != SmeSize.LARGE,
+        "score": combined_score(workers, sales).quantize(Decimal("0.01")),
+    }
+
+
+# The field that a refusal from the service belongs to, by its code.
+FIELD_BY_CODE = {
+    "legal_representative_name": "legal_representative_name",
+    "legal_representative_title": "legal_representative_title",
+    "declares_sme": "declares_sme",
+    "declares_no_conflict": "declares_no_conflict",
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_company(request):
+    size = _size_from_figures(request.POST) if request.method == "POST" else None
+    if request.POST.get("action") == "size":
+        # "Check the size" only computes the size: no registration, no errors on other fields.
+        form = CompanyForm(initial=request.POST.dict())
+        return render(
+            request,
+            "organizations/register_company.html",
+            {"form": form, "needs_confirmation": False, "size": size},
+        )
     form = CompanyForm(request.POST or None)
     needs_confirmation = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.company_register(actor=request.user, **form.cleaned_data)
+            company = services.company_register(actor=request.user, **form.cleaned_data)
         except services.RfcNeedsConfirmation as exc:
             form.add_error("rfc", exc.message)
             needs_confirmation = True
         except DomainError as exc:
-            form.add_error("rfc" if exc.code.startswith("rfc") else None, exc.message)
+            field = "rfc" if exc.code.startswith("rfc") else FIELD_BY_CODE.get(exc.code)
+            form.add_error(field, exc.message)
         else:
-            messages.success(request, _("Your company is registered."))
+            if company.is_sme:
+                messages.success(request, _("Your company is registered."))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "Your company is registered. It is a large company, not an SME, so it "
+                        "can follow challenges but cannot take part in them."
+                    ),
+                )
             return redirect("accounts:dashboard")
     return render(
         request,
         "organizations/register_company.html",
-        {"form": form, "needs_confirmation": needs_confirmation},
+        {"form": form, "needs_confirmation": needs_confirmation, "size": size},
     )
 
 
