@@ -1,19 +1,11 @@
 from django.contrib import admin
 
 from retos.challenges.models import Challenge, Criterion
-from retos.organizations.admin import ReadOnlyAdmin
+from retos.organizations.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(ReadOnlyInline):
     model = Criterion
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Challenge)

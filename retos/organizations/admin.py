@@ -16,8 +16,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class MembershipInline(admin.TabularInline):
-    model = Membership
+class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -26,6 +25,10 @@ class MembershipInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class MembershipInline(ReadOnlyInline):
+    model = Membership
 
 
 @admin.register(Organization)
