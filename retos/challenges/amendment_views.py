@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from retos.challenges import selectors
-from retos.challenges.amendments import AMENDABLE_FIELDS, amendment_rows, challenge_amend
+from retos.challenges.amendments import AMENDABLE_FIELDS, amendments_shown, challenge_amend
 from retos.challenges.models import OPEN_SOURCE_LICENCES, TIMELINE_FIELDS, Challenge
 from retos.core import rules
 from retos.core.errors import DomainError
@@ -115,16 +115,12 @@ def amend(request, slug):
 @require_safe
 def amendment_list(request, slug):
     challenge = selectors.challenge_for_view(request.user, slug)
-    amendments = [
-        (a, amendment_rows(a, challenge.body.time_zone))
-        for a in challenge.amendments.select_related(None).order_by("-number")
-    ]
     return render(
         request,
         "challenges/amendments.html",
         {
             "challenge": challenge,
-            "amendments": amendments,
+            "amendments": amendments_shown(challenge),
             "can_amend": rules.can(request.user, "challenge:amend", challenge),
         },
     )

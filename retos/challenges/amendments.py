@@ -256,3 +256,11 @@ def amendment_rows(amendment: Amendment, tz: str) -> list[dict]:
             }
         )
     return rows
+
+
+def amendments_shown(challenge: Challenge) -> list[tuple[Amendment, list[dict]]]:
+    """Every amendment of ``challenge``, newest first, with its rows (one query)."""
+    return [
+        (amendment, amendment_rows(amendment, challenge.body.time_zone))
+        for amendment in challenge.amendments.order_by("-number")
+    ]

@@ -105,22 +105,18 @@ def detail_context(request, challenge: Challenge) -> dict:
         for f in TIMELINE_FIELDS
         if getattr(challenge, f)
     ]
-    from retos.challenges.amendments import amendment_rows
+    from retos.challenges.amendments import amendments_shown
     from retos.clarifications.selectors import public_clarifications
     from retos.documents.selectors import public_documents
     from retos.notifications.selectors import follow_state
 
-    amendments = [
-        (a, amendment_rows(a, challenge.body.time_zone))
-        for a in challenge.amendments.order_by("-number")
-    ]
     return {
         "challenge": challenge,
         "criteria": criteria,
         "deadlines": deadlines,
         "documents": public_documents(challenge),
         "clarifications": public_clarifications(challenge),
-        "amendments": amendments,
+        "amendments": amendments_shown(challenge),
         "follow": follow_state(request.user, challenge),
         "can_amend": rules.can(request.user, "challenge:amend", challenge),
         "timeline": _timeline(challenge),

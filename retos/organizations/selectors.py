@@ -64,3 +64,15 @@ def organization_for_admin(user, slug: str) -> Organization:
 from retos.organizations.eligibility import Eligibility, company_eligibility  # noqa: E402
 
 __all__ = ["Eligibility", "Kind", "company_eligibility", "has_role", "roles_by_organization"]
+
+
+def invitation_for_token(token: str):
+    """The invitation behind a link, or 404 (whether unknown, used or expired is said later)."""
+    from django.http import Http404
+
+    from retos.organizations.models import Invitation
+
+    invitation = Invitation.objects.select_related("organization").filter(token=token).first()
+    if invitation is None:
+        raise Http404
+    return invitation

@@ -19,7 +19,11 @@ from retos.organizations.forms import (
 )
 from retos.organizations.mexico import SmeSize, classify_sme, combined_score
 from retos.organizations.models import Organization
-from retos.organizations.selectors import government_bodies_with_counts, organization_for_admin
+from retos.organizations.selectors import (
+    government_bodies_with_counts,
+    invitation_for_token,
+    organization_for_admin,
+)
 
 
 @require_safe
@@ -155,11 +159,7 @@ def invite(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def accept_invitation(request, token):
-    from retos.organizations.models import Invitation
-
-    invitation = Invitation.objects.select_related("organization").filter(token=token).first()
-    if invitation is None:
-        raise Http404
+    invitation = invitation_for_token(token)
     if request.method == "POST":
         try:
             membership = services.invitation_accept(token=token, actor=request.user)

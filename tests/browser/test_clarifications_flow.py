@@ -7,14 +7,13 @@ import pytest
 from django.utils import timezone
 
 from retos.challenges.models import Challenge
+from tests.browser.helpers import sign_in
 from tests.factories import ChallengeFactory, CompanyFactory, MembershipFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "contrasena-segura-123"
 
 
 @pytest.fixture
@@ -30,18 +29,6 @@ def challenge():
     )
 
 
-def sign_in(browser, live_server, user):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-MX")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.goto(live_server.url + "/cuenta/entrar/?next=/cuenta/")
-    page.get_by_label("Correo electrónico").fill(user.email)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_url(live_server.url + "/cuenta/")
-    return page
-
-
 def test_a_question_answered_and_an_amendment_reach_the_public_page(
     browser, live_server, challenge, assert_accessible
 ):
@@ -52,7 +39,7 @@ def test_a_question_answered_and_an_amendment_reach_the_public_page(
     official = MembershipFactory(organization=challenge.body, role="official").user
 
     # The company asks.
-    page = sign_in(browser, live_server, asker)
+    page = sign_in(browser, live_server, asker, next_url="/cuenta/")
     page.goto(f"{live_server.url}/retos/{challenge.slug}/aclaraciones/preguntar/")
     assert_accessible(page)
     page.get_by_label("Su pregunta").fill("¿La app debe funcionar sin conexión a internet?")
@@ -61,7 +48,7 @@ def test_a_question_answered_and_an_amendment_reach_the_public_page(
     page.context.close()
 
     # The official answers.
-    page = sign_in(browser, live_server, official)
+    page = sign_in(browser, live_server, official, next_url="/cuenta/")
     page.goto(f"{live_server.url}/retos/{challenge.slug}/aclaraciones/gestionar/")
     assert "Lucía Preguntas" in page.content()  # officials see who asked
     assert_accessible(page)

@@ -6,9 +6,7 @@ pages fit a phone.
 Set RETOS_SCREENSHOTS=/some/dir to keep screenshots of the pages, to look at them.
 """
 
-import os
 from datetime import timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +14,7 @@ from django.utils import timezone
 
 from retos.challenges.models import Challenge
 from retos.challenges.stages import Stage
+from tests.browser import helpers
 from tests.browser.conftest import CHROMIUM, NO_CHROMIUM, PHONE
 from tests.factories import GovernmentBodyFactory, MembershipFactory, UserFactory
 from tests.lifecycle import challenge_in
@@ -26,28 +25,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SHOTS = os.environ.get("RETOS_SCREENSHOTS")
-PASSWORD = "contrasena-segura-123"  # the factories' password
 ZONE = "America/Cancun"
-
-
-def shoot(page, name):
-    """Keep the page as screenshots one screen high each."""
-    if not SHOTS:
-        return
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    view = page.viewport_size
-    height = page.evaluate("document.documentElement.scrollHeight")
-    for i, top in enumerate(range(0, height, view["height"])):
-        clip = {
-            "x": 0,
-            "y": top,
-            "width": view["width"],
-            "height": min(view["height"], height - top),
-        }
-        page.screenshot(
-            path=str(Path(SHOTS) / f"drafting-{name}-{i}.png"), full_page=True, clip=clip
-        )
 
 
 @pytest.fixture
@@ -70,21 +48,15 @@ def people(transactional_db):
 
 
 def sign_in(browser, live_server, user, **options):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, locale="es-MX", **options
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    log_in(page, live_server, user)
-    return page
+    return helpers.sign_in(browser, live_server, user, next_url="/en/mis-retos/", **options)
 
 
 def log_in(page, live_server, user):
-    page.goto(live_server.url + "/en/cuenta/entrar/?next=/en/mis-retos/")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type='submit']").click()
-    page.wait_for_url(live_server.url + "/en/mis-retos/")
+    helpers.log_in(page, live_server, user, next_url="/en/mis-retos/")
+
+
+def shoot(page, name):
+    helpers.shoot(page, f"drafting-{name}")
 
 
 def press(page, value):

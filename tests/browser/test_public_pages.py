@@ -3,16 +3,15 @@
 Set RETOS_SCREENSHOTS=/some/dir to keep screenshots of the pages checked, to look at them.
 """
 
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import translation
 
 from retos.challenges.stages import Stage
 from tests.browser.conftest import CHROMIUM, NO_CHROMIUM, PHONE
+from tests.browser.helpers import shoot
 from tests.factories import ChallengeFactory, DraftChallengeFactory, GovernmentBodyFactory, in_days
 
 pytestmark = [
@@ -22,8 +21,6 @@ pytestmark = [
     # states loaded by a data migration, which the filter form lists.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-SHOTS = os.environ.get("RETOS_SCREENSHOTS")
 
 
 @pytest.fixture
@@ -95,23 +92,6 @@ def challenges(transactional_db):
         ),
         "draft": DraftChallengeFactory(body=movilidad, title="Borrador interno", slug="borrador"),
     }
-
-
-def shoot(page, name):
-    """Keep the page as screenshots one screen high each, to look at them."""
-    if not SHOTS:
-        return
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    view = page.viewport_size
-    height = page.evaluate("document.documentElement.scrollHeight")
-    for i, top in enumerate(range(0, height, view["height"])):
-        clip = {
-            "x": 0,
-            "y": top,
-            "width": view["width"],
-            "height": min(view["height"], height - top),
-        }
-        page.screenshot(path=str(Path(SHOTS) / f"{name}-{i}.png"), full_page=True, clip=clip)
 
 
 def html_lang(page):
