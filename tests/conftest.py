@@ -1,5 +1,6 @@
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import GovernmentBodyFactory, MembershipFactory, UserFactory
 
@@ -16,6 +17,9 @@ def _isolated(settings, tmp_path):
         }
     }
     cache.clear()
+    # A test client request to /en/… leaves English active in this thread; every test starts
+    # in the site's default language, whatever ran before it.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
