@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "retos.drafting",
     "retos.clarifications",
     "retos.notifications",
+    "retos.proposals",
     "retos.demo",
 ]
 
@@ -229,3 +230,15 @@ RETOS_MIN_SUBMISSION_BUSINESS_DAYS = int(env("RETOS_MIN_SUBMISSION_BUSINESS_DAYS
 RETOS_PAGE_SIZE = int(env("RETOS_PAGE_SIZE", "20"))
 RETOS_LATE_AMENDMENT_BUSINESS_DAYS = int(env("RETOS_LATE_AMENDMENT_BUSINESS_DAYS", "5"))
 RETOS_MAX_UPLOAD_MB = int(env("RETOS_MAX_UPLOAD_MB", "20"))
+# The platform key that wraps every proposal's data key (see retos/proposals/sealing.py). It
+# must live outside the database: give it as base64 in RETOS_SEALING_KEY, or in a file
+# (created on first use outside production; required in production). Back it up: without it
+# no sealed proposal can ever be opened.
+RETOS_SEALING_KEY = env("RETOS_SEALING_KEY")
+RETOS_SEALING_KEY_FILE = env("RETOS_SEALING_KEY_FILE", str(BASE_DIR / "var" / "sealing.key"))
+if PRODUCTION and not RETOS_SEALING_KEY and not Path(RETOS_SEALING_KEY_FILE).exists():
+    raise ImproperlyConfigured(
+        "Set RETOS_SEALING_KEY or RETOS_SEALING_KEY_FILE (an existing file) in production"
+    )
+# The second opening officer must confirm within this many minutes of the first.
+RETOS_OPENING_CONFIRM_MINUTES = int(env("RETOS_OPENING_CONFIRM_MINUTES", "120"))

@@ -404,8 +404,12 @@ def challenge_close(*, challenge: Challenge, actor=None) -> Challenge:
 
 
 def challenge_open(*, challenge: Challenge, actor) -> Challenge:
-    """Open the sealed proposals (the opening act). Only after the deadline."""
-    return _transition(challenge=challenge, actor=actor, target=Stage.OPENED)
+    """Confirm the opening act: after the deadline, two distinct opening officers must each
+    confirm (``retos.proposals.services.opening_confirm``); the second confirmation opens."""
+    from retos.proposals.services import opening_confirm
+
+    opening_confirm(challenge=challenge, actor=actor)
+    return challenge
 
 
 def challenge_start_evaluation(*, challenge: Challenge, actor) -> Challenge:

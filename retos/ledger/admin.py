@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import CharField
+from django.db.models.functions import Cast
 
 from retos.ledger.models import Event
 
@@ -15,6 +17,21 @@ class EventAdmin(admin.ModelAdmin):
     ]
     list_filter = ["action", "public"]
     search_fields = ["action", "subject_id", "actor_label"]
+
+    def get_queryset(self, request):
+        # The seal reaches the admin too: until a challenge's opening act, the events about its
+        # proposals (who started, saved, submitted, read) are hidden from every admin user,
+        # superusers included; they stay in the database for the auditors of the record.
+        from retos.proposals.models import Proposal
+
+        sealed = Proposal.objects.filter(challenge__opened_at__isnull=True).values_list(
+            Cast("pk", CharField()), flat=True
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(subject_type="proposals.proposal", subject_id__in=sealed)
+        )
 
     # The ledger is append-only: the admin may read it, never change it.
     def has_add_permission(self, request):
