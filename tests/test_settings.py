@@ -28,6 +28,8 @@ PRODUCTION = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": GOOD_SECRET,
     "ALLOWED_HOSTS": "retos.example.gob.mx",
+    # 32 bytes in base64: the platform key that seals proposals.
+    "RETOS_SEALING_KEY": "c2VhbGluZy1rZXktZm9yLXRlc3RzLW9ubHktMzJieXQ=",
 }
 
 
@@ -38,8 +40,12 @@ PRODUCTION = {
         ({"SECRET_KEY": ""}, "SECRET_KEY"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
+        (
+            {"RETOS_SEALING_KEY": "", "RETOS_SEALING_KEY_FILE": "/nonexistent/sealing.key"},
+            "RETOS_SEALING_KEY",
+        ),
     ],
-    ids=["debug-on", "default-secret", "short-secret", "no-hosts"],
+    ids=["debug-on", "default-secret", "short-secret", "no-hosts", "no-sealing-key"],
 )
 def test_production_refuses_to_start_with_insecure_settings(overrides, message):
     env = {**PRODUCTION, **overrides}
