@@ -23,5 +23,6 @@ urlpatterns += i18n_patterns(
     path("", include("retos.notifications.urls")),
     path("", include("retos.documents.urls")),
     path("", include("retos.drafting.urls")),
+    path("", include("retos.proposals.urls")),
     prefix_default_language=False,
 )
