@@ -173,7 +173,12 @@ def clean_price(value, *, amount: Decimal | None) -> str:
         raise DomainError(
             _("The price must be an amount in pesos, e.g. 1250000.00."), code="price_not_number"
         ) from None
-    if not price.is_finite() or price.as_tuple().exponent < -2:
+    if not price.is_finite():
+        # "NaN" and "Infinity" parse as decimals, but they are not amounts.
+        raise DomainError(
+            _("The price must be an amount in pesos, e.g. 1250000.00."), code="price_not_number"
+        )
+    if price.as_tuple().exponent < -2:
         raise DomainError(_("The price has at most two decimals."), code="price_decimals")
     if price <= 0:
         raise DomainError(_("The price must be more than zero."), code="price_not_positive")
