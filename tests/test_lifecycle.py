@@ -95,10 +95,19 @@ def test_each_transition_is_made_only_by_the_roles_allowed(transition, role):
     events = Event.objects.count()
     if role in ALLOWED[transition.name]:
         _run(transition, challenge, actor)
+        if transition.name == "open":
+            # The opening act: one officer's confirmation waits for a second, distinct one.
+            challenge.refresh_from_db()
+            assert challenge.stage == transition.source
+            _run(transition, challenge, person(role, body))
         challenge.refresh_from_db()
         assert challenge.stage == transition.target
         assert getattr(challenge, transition.stamp) is not None
-        event = Event.objects.latest("sequence")
+        event = (
+            Event.objects.filter(action__startswith="challenge.")
+            .exclude(action__startswith="challenge.opening_")
+            .latest("sequence")
+        )
         assert event.action == f"challenge.{transition.name}"
         assert event.payload["from"] == transition.source
         assert event.payload["to"] == transition.target
@@ -135,14 +144,23 @@ def test_no_one_can_close_before_the_deadline(role):
 def test_a_transition_from_a_time_closed_challenge_records_the_close_first():
     body = GovernmentBodyFactory()
     challenge = challenge_in(Stage.PUBLISHED, body=body, deadline_passed=True)
-    officer = MembershipFactory(organization=body, role="opening_officer").user
-    services.challenge_open(challenge=challenge, actor=officer)
+    first, second = (
+        MembershipFactory(organization=body, role="opening_officer").user for _ in range(2)
+    )
+    services.challenge_open(challenge=challenge, actor=first)
+    services.challenge_open(challenge=challenge, actor=second)
     challenge.refresh_from_db()
     assert challenge.stage == Stage.OPENED
     actions = list(
         Event.objects.for_subject(challenge).values_list("action", flat=True).order_by("sequence")
     )
-    assert actions[-2:] == ["challenge.close", "challenge.open"]
+    assert actions[-5:] == [
+        "challenge.close",
+        "challenge.opening_confirmed",
+        "challenge.opening_confirmed",
+        "challenge.open",
+        "challenge.opening_act_published",
+    ]
 
 
 @pytest.mark.parametrize("name", ["cancel", "declare_deserted", "request_changes"])

@@ -604,10 +604,13 @@ def opening_confirm(*, challenge: Challenge, actor) -> OpeningAct:
     A first confirmation that has lapsed is replaced by the new one. One person alone, or the
     same person twice, can never open.
     """
-    from retos.challenges.services import _transition
+    from retos.challenges.services import _record_close, _transition
 
     locked = Challenge.objects.select_for_update().select_related("body").get(pk=challenge.pk)
     rules.require(actor, "proposal:confirm_opening", locked)
+    if locked.stage == Stage.PUBLISHED:
+        # Closed by the deadline, not yet recorded: the ledger tells the close first.
+        _record_close(locked, actor=None)
     now = timezone.now()
     act = OpeningAct.objects.select_for_update().filter(challenge=locked).first()
     if act is not None and act.is_open:
