@@ -239,9 +239,12 @@ def test_withdrawing_after_the_deadline_is_refused(challenge, ready):
     proposal, actor = ready
     with time_machine.travel(challenge.submissions_close_at - SECOND, tick=False):
         services.proposal_submit(proposal=proposal, actor=actor)
-    with time_machine.travel(challenge.submissions_close_at, tick=False):
-        with translation.override("en"), pytest.raises(DomainError) as excinfo:
-            services.proposal_withdraw(proposal=proposal, actor=actor)
+    with (
+        time_machine.travel(challenge.submissions_close_at, tick=False),
+        translation.override("en"),
+        pytest.raises(DomainError) as excinfo,
+    ):
+        services.proposal_withdraw(proposal=proposal, actor=actor)
     assert excinfo.value.code == "deadline_passed"
     assert "can no longer be withdrawn" in excinfo.value.message
     proposal.refresh_from_db()
@@ -277,9 +280,12 @@ def test_saving_a_draft_after_the_deadline_keeps_what_was_typed_but_it_cannot_be
 
 def test_starting_a_proposal_after_the_deadline_is_refused(challenge):
     company, actor = company_member()
-    with time_machine.travel(challenge.submissions_close_at, tick=False):
-        with translation.override("en"), pytest.raises(DomainError) as excinfo:
-            services.proposal_start(challenge=challenge, company=company, actor=actor)
+    with (
+        time_machine.travel(challenge.submissions_close_at, tick=False),
+        translation.override("en"),
+        pytest.raises(DomainError) as excinfo,
+    ):
+        services.proposal_start(challenge=challenge, company=company, actor=actor)
     assert excinfo.value.code == "submissions_closed"
     assert not challenge.proposals.exists()
 
@@ -296,7 +302,7 @@ def submitted(challenge, ready):
 
 
 def test_the_receipt_digests_recomputed_from_stored_content_match(submitted):
-    proposal, actor, version = submitted
+    _proposal, actor, version = submitted
     check = services.version_verify(version)
     assert check.ok and check.content_ok and check.attachments_ok == [True]
     document = services.proposal_version_read(version=version, actor=actor)
