@@ -20,6 +20,7 @@ from retos.ledger.models import Event
 from retos.notifications import selectors, services
 from retos.notifications.context_processors import notifications as unread_context
 from retos.notifications.models import (
+    PREFERENCE_KINDS,
     DeadlineReminder,
     DeliveryStatus,
     EmailDelivery,
@@ -725,9 +726,13 @@ def test_the_preferences_page_starts_all_on_and_saves_choices(client):
     client.force_login(me)
     page = client.get("/en/notificaciones/preferencias/")
     assert page.status_code == 200
-    assert page.text.count("checked") == 2 * len(Kind)
+    assert page.text.count("checked") == 2 * len(PREFERENCE_KINDS)
     assert "<legend>" in page.text
-    data = {f"{kind.value}__{channel}": "on" for kind in Kind for channel in ("email", "site")}
+    data = {
+        f"{kind.value}__{channel}": "on"
+        for kind in PREFERENCE_KINDS
+        for channel in ("email", "site")
+    }
     del data["deadline_3_days__email"]
     del data["stage_changed__site"]
     del data["stage_changed__email"]
@@ -738,7 +743,7 @@ def test_the_preferences_page_starts_all_on_and_saves_choices(client):
     assert selectors.preferences_for(me)["question_answered"] == {"email": True, "site": True}
     # Saving again updates the same rows.
     client.post("/en/notificaciones/preferencias/", {**data, "stage_changed__site": "on"})
-    assert NotificationPreference.objects.filter(user=me).count() == len(Kind)
+    assert NotificationPreference.objects.filter(user=me).count() == len(PREFERENCE_KINDS)
     assert selectors.preferences_for(me)["stage_changed"] == {"email": False, "site": True}
     event = Event.objects.filter(action="notifications.preferences_set").last()
     assert event.public is False

@@ -1,6 +1,7 @@
 """Amendments: the only way the terms of a published challenge change.
 
-Every change has a published reason and a visible diff, and makes a new version of the terms.
+Every change has a published reason and a visible diff, and makes a new version of the terms;
+companies that already submitted a proposal are told to re-confirm it under the new terms.
 A change with fewer than ``RETOS_LATE_AMENDMENT_BUSINESS_DAYS`` business days left before the
 submission deadline must extend the deadline so that that many remain. Deadlines only move
 later: shortening them would be unfair to whoever planned around them.
@@ -36,6 +37,7 @@ from retos.core.formatting import format_datetime, format_mxn
 from retos.ledger.services import event_record
 from retos.notifications.models import Kind
 from retos.notifications.services import notify_followers
+from retos.proposals.notices import proposals_notify_amendment
 
 # Fields an amendment may change (everything in the terms; the title too, visibly).
 AMENDABLE_FIELDS = list(EDITABLE_FIELDS)
@@ -183,6 +185,8 @@ def challenge_amend(
         },
         exclude_user=actor,
     )
+    # Companies that submitted must re-confirm under the new terms; drafts are told to re-read.
+    proposals_notify_amendment(challenge=locked, amendment=amendment)
     for field in fields:
         setattr(challenge, field, getattr(locked, field))
     return amendment

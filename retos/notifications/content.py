@@ -1,14 +1,16 @@
 """What each kind of notification says, written in one language at a time.
 
-``notify_followers`` renders each message once per language its recipients read (Spanish and
-English), not once per recipient. The text speaks of the challenge only: never of the person who
-asked, answered or acted.
+``notify_followers`` and ``notify_users`` render each message once per language its recipients
+read (Spanish and English), not once per recipient. The text speaks of the challenge only:
+never of the person who asked, answered or acted. The proposal kinds speak to a company's
+members about their own proposal, and say nothing of its content beyond what the receipt
+holds in the clear (folio, time, digests).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.urls import reverse
@@ -96,12 +98,132 @@ def _stage_changed(challenge, context) -> tuple[str, str]:
     return title, body
 
 
+def _proposal_received(challenge, context) -> tuple[str, str]:
+    """The receipt (*acuse de recibo*): folio, the server's time of receipt and the digests.
+
+    The attachments are listed by position and digest only: their names are part of the sealed
+    content, and this text is stored in the clear (the receipt page shows the names).
+    """
+    title = _("Receipt of your proposal to “%(challenge)s”") % {"challenge": challenge.title}
+    lines = [
+        _(
+            "Your company's proposal was received. Keep this receipt: it proves what was "
+            "received and when."
+        )
+    ]
+    folio = context.get("folio")
+    if folio:
+        lines.append(_("Folio: %(folio)s") % {"folio": folio})
+    received = context.get("received_at")
+    if received:
+        when = datetime.fromisoformat(received) if isinstance(received, str) else received
+        tz = context.get("time_zone") or challenge.body.time_zone
+        lines.append(
+            _("Received: %(time)s (server time, UTC: %(utc)s)")
+            % {
+                "time": format_datetime(when, tz),
+                "utc": when.astimezone(UTC).isoformat(timespec="seconds"),
+            }
+        )
+    digest = context.get("content_sha256")
+    if digest:
+        lines.append(_("SHA-256 of the content: %(sha256)s") % {"sha256": digest})
+    attachments = context.get("attachments") or []
+    if attachments:
+        lines.append(_("SHA-256 of each attached file, in the order of the proposal:"))
+        lines.extend(
+            f"{position}. {item['sha256']}" for position, item in enumerate(attachments, start=1)
+        )
+    lines.append(
+        _(
+            "You may submit again until submissions close on %(deadline)s; the last version "
+            "received before then is the one that counts."
+        )
+        % {"deadline": _deadline(challenge, {})}
+    )
+    return title, "\n\n".join(lines)
+
+
+def _proposal_withdrawn(challenge, context) -> tuple[str, str]:
+    title = _("Your proposal to “%(challenge)s” was withdrawn") % {"challenge": challenge.title}
+    body = _(
+        "Your company withdrew its proposal: it will not be opened. You may submit it again "
+        "until submissions close on %(deadline)s."
+    ) % {"deadline": _deadline(challenge, context)}
+    return title, body
+
+
+def _proposal_admissibility(challenge, context) -> tuple[str, str]:
+    admissible = context.get("admissible")
+    names = {"challenge": challenge.title}
+    if admissible is True:
+        title = _("Your proposal to “%(challenge)s” is admissible") % names
+        body = _("The agency reviewed the opened proposal: it goes on to evaluation.")
+    elif admissible is False:
+        title = _("Your proposal to “%(challenge)s” is not admissible") % names
+        body = _("The agency reviewed the opened proposal: it will not be evaluated.")
+    else:
+        title = _("The admissibility of your proposal to “%(challenge)s” is decided") % names
+        body = _("The agency reviewed the opened proposal. Its decision is on your proposal page.")
+    reason = (context.get("reason") or "").strip()
+    if reason:
+        body += "\n\n" + _("Reason given: %(reason)s") % {"reason": reason}
+    return title, body
+
+
+def _proposal_reconfirm(challenge, context) -> tuple[str, str]:
+    title = _("Confirm your proposal to “%(challenge)s” again") % {"challenge": challenge.title}
+    number = context.get("number")
+    if number:
+        changed = _(
+            "Amendment %(number)s changed the terms after your company submitted its proposal."
+        ) % {"number": number}
+    else:
+        changed = _("An amendment changed the terms after your company submitted its proposal.")
+    body = (
+        changed
+        + " "
+        + _(
+            "Read what changed, then submit the proposal again before submissions close on "
+            "%(deadline)s, to confirm it under the current terms."
+        )
+        % {"deadline": _deadline(challenge, context)}
+    )
+    return title, body
+
+
+def _proposal_draft_amended(challenge, context) -> tuple[str, str]:
+    title = _("The terms of “%(challenge)s” changed while your proposal is a draft") % {
+        "challenge": challenge.title
+    }
+    number = context.get("number")
+    if number:
+        changed = _("Amendment %(number)s changed the terms.") % {"number": number}
+    else:
+        changed = _("An amendment changed the terms.")
+    body = (
+        changed
+        + " "
+        + _(
+            "Read what changed and review your draft before you submit it. Submissions close "
+            "on %(deadline)s."
+        )
+        % {"deadline": _deadline(challenge, context)}
+    )
+    return title, body
+
+
 RENDERERS = {
     Kind.QUESTION_ANSWERED: _question_answered,
     Kind.AMENDMENT_PUBLISHED: _amendment_published,
     Kind.DEADLINE_3_DAYS: _deadline_3_days,
     Kind.DEADLINE_24_HOURS: _deadline_24_hours,
     Kind.STAGE_CHANGED: _stage_changed,
+    Kind.PROPOSAL_RECEIVED: _proposal_received,
+    Kind.PROPOSAL_WITHDRAWN: _proposal_withdrawn,
+    Kind.PROPOSAL_ADMISSIBILITY: _proposal_admissibility,
+    Kind.PROPOSAL_RECONFIRM: _proposal_reconfirm,
+    Kind.PROPOSAL_DRAFT_AMENDED: _proposal_draft_amended,
 }
 
 

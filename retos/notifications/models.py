@@ -4,6 +4,8 @@ People follow public challenges. Other apps call ``services.notify_followers`` i
 transactions; it writes one ``Notification`` per follower who wants that kind on the site and
 one ``EmailDelivery`` (an outbox row) per follower who wants it by email. A task sends each
 email after the commit and retries it with backoff; the row says how it went.
+``services.notify_users`` does the same for named people (a company's members hearing about
+their own proposal).
 """
 
 from django.conf import settings
@@ -14,17 +16,47 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    """What a notification is about. Each kind can be turned off by email and on the site."""
+    """What a notification is about.
+
+    Followers' kinds can each be turned off by email and on the site; the proposal kinds are
+    transactional (see ``TRANSACTIONAL_KINDS``).
+    """
 
     QUESTION_ANSWERED = "question_answered", _("A question is answered")
     AMENDMENT_PUBLISHED = "amendment_published", _("An amendment is published")
     DEADLINE_3_DAYS = "deadline_3_days", _("Submissions close in 3 days")
     DEADLINE_24_HOURS = "deadline_24_hours", _("Submissions close within 24 hours")
     STAGE_CHANGED = "stage_changed", _("The challenge changes stage")
+    PROPOSAL_RECEIVED = "proposal_received", _("A proposal is received (receipt)")
+    PROPOSAL_WITHDRAWN = "proposal_withdrawn", _("A proposal is withdrawn")
+    PROPOSAL_ADMISSIBILITY = "proposal_admissibility", _("A proposal's admissibility is decided")
+    PROPOSAL_RECONFIRM = "proposal_reconfirm", _("A submitted proposal must be confirmed again")
+    PROPOSAL_DRAFT_AMENDED = (
+        "proposal_draft_amended",
+        _("The terms change while a proposal is a draft"),
+    )
 
 
 # The reminders ``send_deadline_reminders`` sends, each at most once per challenge and deadline.
 DEADLINE_KINDS = [Kind.DEADLINE_3_DAYS, Kind.DEADLINE_24_HOURS]
+
+# About one company's proposal, sent to that company's members only. Before the opening act
+# even their number is sealed: ``notify_users`` records them in the ledger on the proposal
+# (whose events stay out of the admin until the act), never counted on the challenge.
+PROPOSAL_KINDS = frozenset(
+    {
+        Kind.PROPOSAL_RECEIVED,
+        Kind.PROPOSAL_WITHDRAWN,
+        Kind.PROPOSAL_ADMISSIBILITY,
+        Kind.PROPOSAL_RECONFIRM,
+        Kind.PROPOSAL_DRAFT_AMENDED,
+    }
+)
+# Always sent on the site and by email: a receipt or a required action is not an opinion one
+# can turn off. They are not offered on the preferences page, and no preference row names them.
+TRANSACTIONAL_KINDS = PROPOSAL_KINDS
+# What the preferences page offers, in the order of ``Kind``.
+PREFERENCE_KINDS = [kind for kind in Kind if kind not in TRANSACTIONAL_KINDS]
 
 
 class Follow(models.Model):
@@ -51,12 +83,19 @@ class Follow(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """A person's choice for one kind. No row means both channels are on (the default)."""
+    """A person's choice for one kind. No row means both channels are on (the default).
+
+    Only ``PREFERENCE_KINDS``: transactional kinds have no choice to record.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    kind = models.CharField(
+        _("kind"),
+        max_length=32,
+        choices=[(kind.value, kind.label) for kind in PREFERENCE_KINDS],
+    )
     email = models.BooleanField(_("by email"), default=True)
     site = models.BooleanField(_("on the site"), default=True)
 
@@ -67,7 +106,8 @@ class NotificationPreference(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique_kind"),
             models.CheckConstraint(
-                condition=Q(kind__in=Kind.values), name="notification_pref_kind_valid"
+                condition=Q(kind__in=[kind.value for kind in PREFERENCE_KINDS]),
+                name="notification_pref_kind_valid",
             ),
         ]
 

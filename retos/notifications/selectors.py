@@ -8,7 +8,12 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from retos.core import rules
-from retos.notifications.models import Follow, Kind, Notification, NotificationPreference
+from retos.notifications.models import (
+    PREFERENCE_KINDS,
+    Follow,
+    Notification,
+    NotificationPreference,
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,11 @@ def notification_for_user(user, pk: int) -> Notification:
 
 
 def preferences_for(user) -> dict[str, dict[str, bool]]:
-    """Each kind's channels for ``user``; a kind they never changed is on for both."""
-    choices = {kind.value: {"email": True, "site": True} for kind in Kind}
+    """Each kind's channels for ``user``; a kind they never changed is on for both.
+
+    Only the kinds one may turn off (``PREFERENCE_KINDS``).
+    """
+    choices = {kind.value: {"email": True, "site": True} for kind in PREFERENCE_KINDS}
     for kind, email, site in NotificationPreference.objects.filter(user=user).values_list(
         "kind", "email", "site"
     ):

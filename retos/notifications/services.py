@@ -8,19 +8,26 @@ transaction, after your change and its ledger event::
 
 It writes the in-site notifications at once (a few queries, however many followers) and, after
 the commit, queues one email task per recipient. The email task never runs inside a request.
+
+:func:`notify_users` does the same for people you name (a company's members, about their own
+proposal), and :func:`notify_audiences` for several such groups at once, each with its own
+message.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import BooleanField, Exists, OuterRef, Q, Subquery, Value
+from django.db import models, transaction
+from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,6 +37,9 @@ from retos.core import rules
 from retos.ledger.services import event_record
 from retos.notifications.content import render_message
 from retos.notifications.models import (
+    PREFERENCE_KINDS,
+    PROPOSAL_KINDS,
+    TRANSACTIONAL_KINDS,
     DeadlineReminder,
     DeliveryStatus,
     EmailDelivery,
@@ -87,6 +97,10 @@ def notification_preferences_set(*, user, actor, choices: dict[str, dict[str, bo
     ``choices`` maps a kind to ``{"email": bool, "site": bool}``; a missing channel is on.
     """
     rules.require(actor, "notification:set_preferences", user)
+    offered = {kind.value for kind in PREFERENCE_KINDS}
+    refused = sorted(str(kind) for kind in choices if Kind(kind).value not in offered)
+    if refused:
+        raise ValueError(f"transactional kinds cannot be turned off: {refused}")
     rows = [
         NotificationPreference(
             user=user,
@@ -179,6 +193,8 @@ def notify_followers(
     cannot see notifies no one.
     """
     kind = Kind(kind)
+    if kind in PROPOSAL_KINDS:
+        raise ValueError(f"{kind.value} is for a company's members: use notify_users")
     now = timezone.now()
     if not challenge.is_public_at(now):
         return
@@ -248,6 +264,192 @@ def notify_followers(
         public=False,
         occurred_at=now,
     )
+    delivery_ids = [delivery.pk for delivery in deliveries]
+    if delivery_ids:
+        transaction.on_commit(partial(_enqueue_emails, delivery_ids), robust=True)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """One group of people and what they are told: a message of ``kind`` with its ``context``.
+
+    ``users`` are ``User`` objects or their ids. ``subject`` is what the ledger event about the
+    sending is recorded on (default: the challenge); for ``PROPOSAL_KINDS`` pass the proposal
+    (without it no event is recorded: never a count on the challenge).
+    """
+
+    users: Iterable[Any]
+    kind: str
+    context: dict[str, Any] | None = None
+    subject: models.Model | None = None
+
+
+@transaction.atomic
+def notify_users(
+    *,
+    users,
+    kind: str,
+    challenge,
+    context: dict[str, Any] | None = None,
+    exclude_user=None,
+    subject: models.Model | None = None,
+) -> None:
+    """Tell each of ``users`` (active ones) about ``challenge``: on the site and by email.
+
+    ``users`` is a ``User`` queryset (used as a subquery, never loaded) or ``User`` objects or
+    ids. Each message is written in its reader's preferred language (rendered once per
+    language); ``context`` is as for :func:`notify_followers`, plus, by kind:
+
+    - ``proposal_received`` (the receipt): ``folio``, ``received_at`` (ISO 8601),
+      ``content_sha256``, ``attachments`` (``[{"name", "sha256"}]``, in the receipt's order;
+      the names stay out of the stored text: they are sealed content), ``time_zone`` (default:
+      the agency's);
+    - ``proposal_admissibility``: ``admissible`` (bool), ``reason``;
+    - ``proposal_reconfirm`` / ``proposal_draft_amended``: ``number`` (the amendment);
+    - ``url_name`` / ``url_kwargs`` for the link (e.g. ``proposals:receipt``), reversed in each
+      reader's language at render time.
+
+    Unlike :func:`notify_followers` it sends about a challenge in any stage, and the
+    transactional kinds (``TRANSACTIONAL_KINDS``: every proposal kind) go on both channels
+    whatever the person's preferences; any other kind follows them.
+
+    Call it inside your service's transaction. It runs a constant number of queries however
+    many people there are (the recipients, the preferences if the kind has them, one insert of
+    notifications, one of email deliveries, one private ledger event with counts and no names);
+    the emails are queued once the transaction commits.
+
+    ``subject`` is what that event is recorded on: by default the challenge, but for
+    ``PROPOSAL_KINDS`` pass ``subject=proposal`` (the ledger admin hides a proposal's events
+    until the opening act). Without it the sending of a proposal kind is not recorded at all: a
+    count on the challenge would tell the admin site how many companies are bidding.
+    """
+    _notify(
+        challenge=challenge,
+        audiences=[Audience(users=(), kind=kind, context=context, subject=subject)],
+        everyone=_users_filter(users),
+        exclude_user=exclude_user,
+    )
+
+
+@transaction.atomic
+def notify_audiences(*, challenge, audiences: Iterable[Audience], exclude_user=None) -> None:
+    """Like :func:`notify_users` for several groups at once, each with its own message.
+
+    For instance every proposal's members, each linked to their own proposal. The queries do
+    not grow with the number of people or groups (one select of the people, one of their
+    preferences if a kind has them, two inserts), except one ledger event per group that sent
+    something: on the proposal, where it belongs.
+    """
+    audiences = list(audiences)
+    for audience in audiences:
+        if isinstance(audience.users, QuerySet):
+            raise TypeError("an audience lists users or ids; use notify_users for a queryset")
+    _notify(challenge=challenge, audiences=audiences, everyone=None, exclude_user=exclude_user)
+
+
+def _ids(users: Iterable[Any]) -> set[int]:
+    return {getattr(user, "pk", user) for user in users}
+
+
+def _users_filter(users) -> Q:
+    if isinstance(users, QuerySet):
+        return Q(pk__in=users.order_by().values("pk"))
+    return Q(pk__in=_ids(users))
+
+
+def _notify(*, challenge, audiences: list[Audience], everyone: Q | None, exclude_user) -> None:
+    """Write the notifications and deliveries for ``audiences``.
+
+    ``everyone`` is the filter for a single audience given as a queryset (its ``users`` are
+    then ignored); otherwise each audience lists its people.
+    """
+    now = timezone.now()
+    kinds = [Kind(audience.kind) for audience in audiences]
+    members = [_ids(audience.users) for audience in audiences] if everyone is None else None
+    people = get_user_model().objects.filter(
+        everyone if everyone is not None else Q(pk__in=set().union(*members)), is_active=True
+    )
+    if exclude_user is not None and exclude_user.pk is not None:
+        people = people.exclude(pk=exclude_user.pk)
+    languages = dict(people.order_by("pk").values_list("pk", "preferred_language"))
+    if not languages:
+        return
+    # Preferences only for the kinds that have them (one query for all of them).
+    optional = {kind for kind in kinds if kind not in TRANSACTIONAL_KINDS}
+    off: dict[tuple[int, str], tuple[bool, bool]] = {}
+    if optional:
+        for user_id, kind, email, site in NotificationPreference.objects.filter(
+            user_id__in=list(languages), kind__in=optional
+        ).values_list("user_id", "kind", "email", "site"):
+            off[user_id, kind] = (email, site)
+
+    notifications: list[Notification] = []
+    deliveries: list[EmailDelivery] = []
+    counts = []
+    for index, (kind, audience) in enumerate(zip(kinds, audiences, strict=True)):
+        ids = sorted(languages if members is None else members[index] & languages.keys())
+        messages = {
+            language: render_message(
+                kind=kind, challenge=challenge, context=audience.context, language=language
+            )
+            for language in {_language(languages[user_id]) for user_id in ids}
+        }
+        in_site = emails = 0
+        for user_id in ids:
+            message = messages[_language(languages[user_id])]
+            email_on, site_on = off.get((user_id, kind.value), (True, True))
+            if site_on:
+                in_site += 1
+                notifications.append(
+                    Notification(
+                        user_id=user_id,
+                        kind=kind,
+                        challenge=challenge,
+                        title=message.title,
+                        body=message.body,
+                        url=message.url,
+                        created_at=now,
+                    )
+                )
+            if email_on:
+                emails += 1
+                deliveries.append(
+                    EmailDelivery(
+                        user_id=user_id,
+                        kind=kind,
+                        challenge=challenge,
+                        subject=message.title,
+                        body=message.body,
+                        url=message.url,
+                        created_at=now,
+                    )
+                )
+        subject = audience.subject
+        if subject is None and kind not in PROPOSAL_KINDS:
+            subject = challenge
+        counts.append((kind, subject, in_site, emails))
+    Notification.objects.bulk_create(notifications)
+    EmailDelivery.objects.bulk_create(deliveries)
+    for kind, subject, in_site, emails in counts:
+        if not (in_site or emails):
+            continue
+        if subject is None:
+            # A proposal kind with no proposal to record it on: a count on the challenge would
+            # tell the admin site how many companies bid before the opening act.
+            logger.warning("%s sent without subject=proposal: not recorded in the ledger", kind)
+            continue
+        payload = {"kind": kind.value, "in_site": in_site, "emails": emails}
+        if subject is not challenge:
+            payload["challenge"] = challenge.pk
+        # Counts only, never who.
+        event_record(
+            actor=None,
+            action="notifications.sent",
+            subject=subject,
+            payload=payload,
+            public=False,
+            occurred_at=now,
+        )
     delivery_ids = [delivery.pk for delivery in deliveries]
     if delivery_ids:
         transaction.on_commit(partial(_enqueue_emails, delivery_ids), robust=True)
