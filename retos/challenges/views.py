@@ -93,6 +93,8 @@ def _actions(user, challenge: Challenge) -> list:
     candidates = transitions_from(current)
     if challenge.stage != current:  # closed by time, not yet recorded: offer to record it
         candidates = [TRANSITIONS_BY_PAIR[(Stage.PUBLISHED, Stage.CLOSED)], *candidates]
+    # Opening takes two officers: it goes through the officers' page (``opening`` below).
+    candidates = [t for t in candidates if t.name != "open"]
     return [t for t in candidates if rules.can(user, t.permission, challenge)]
 
 
@@ -109,6 +111,8 @@ def detail_context(request, challenge: Challenge) -> dict:
     from retos.clarifications.selectors import public_clarifications
     from retos.documents.selectors import public_documents
     from retos.notifications.selectors import follow_state
+    from retos.proposals.opening_selectors import opening_summary
+    from retos.proposals.selectors import proposal_entry
 
     return {
         "challenge": challenge,
@@ -122,6 +126,9 @@ def detail_context(request, challenge: Challenge) -> dict:
         "timeline": _timeline(challenge),
         "stage_description": STAGE_DESCRIPTIONS[challenge.current_stage],
         "actions": _actions(request.user, challenge),
+        "opening": opening_summary(request.user, challenge),
+        # "Take part": the person's own companies and proposals only (proposals app).
+        "proposal_entry": proposal_entry(request.user, challenge) if challenge.is_public else None,
         "problems": services.challenge_problems(challenge)
         if challenge.stage == Stage.DRAFT and rules.can(request.user, "challenge:edit", challenge)
         else [],
