@@ -104,6 +104,8 @@ def _notify_company(proposal: Proposal, *, kind: str, context: dict, exclude_use
         challenge=proposal.challenge,
         context=context,
         exclude_user=exclude_user,
+        # Recorded on the proposal: an event on the challenge would count the bidders.
+        subject=proposal,
     )
 
 
