@@ -1,4 +1,5 @@
-"""What companies with a proposal hear when the terms of their challenge change.
+"""What companies with a proposal hear when the terms of their challenge change, or a question
+is answered.
 
 An amendment changes the terms a proposal answers. A company that has already submitted must
 submit again (re-confirm) before the deadline; a company with a draft should read what changed
@@ -15,6 +16,27 @@ from retos.notifications.models import Kind
 from retos.notifications.services import Audience, notify_audiences
 
 
+def _proposal_members(challenge, statuses) -> tuple[list, dict[int, set[int]]]:
+    """The proposals to ``challenge`` in ``statuses`` and their companies' members (2 queries)."""
+    from retos.organizations.models import Membership
+    from retos.proposals.models import Proposal
+    from retos.proposals.permissions import COMPANY_ROLES
+
+    proposals = list(
+        Proposal.objects.filter(challenge=challenge, status__in=list(statuses))
+        .only("pk", "public_id", "status", "company_id", "challenge_id")
+        .order_by("pk")
+    )
+    members: dict[int, set[int]] = defaultdict(set)
+    if proposals:
+        for company_id, user_id in Membership.objects.filter(
+            organization_id__in={proposal.company_id for proposal in proposals},
+            role__in=COMPANY_ROLES,
+        ).values_list("organization_id", "user_id"):
+            members[company_id].add(user_id)
+    return proposals, members
+
+
 def proposals_notify_amendment(*, challenge, amendment) -> None:
     """Tell the companies with a proposal to ``challenge`` that ``amendment`` was published.
 
@@ -24,27 +46,15 @@ def proposals_notify_amendment(*, challenge, amendment) -> None:
     members, then ``notify_audiences``), plus one private ledger event per proposal notified,
     recorded on the proposal (sealed until the opening act, like the proposal's own events).
     """
-    from retos.organizations.models import Membership
-    from retos.proposals.models import Proposal, Status
-    from retos.proposals.permissions import COMPANY_ROLES
+    from retos.proposals.models import Status
 
     kinds = {
         Status.SUBMITTED: Kind.PROPOSAL_RECONFIRM,
         Status.DRAFT: Kind.PROPOSAL_DRAFT_AMENDED,
     }
-    proposals = list(
-        Proposal.objects.filter(challenge=challenge, status__in=list(kinds))
-        .only("pk", "public_id", "status", "company_id", "challenge_id")
-        .order_by("pk")
-    )
+    proposals, members = _proposal_members(challenge, kinds)
     if not proposals:
         return
-    members: dict[int, set[int]] = defaultdict(set)
-    for company_id, user_id in Membership.objects.filter(
-        organization_id__in={proposal.company_id for proposal in proposals},
-        role__in=COMPANY_ROLES,
-    ).values_list("organization_id", "user_id"):
-        members[company_id].add(user_id)
     notify_audiences(
         challenge=challenge,
         audiences=[
@@ -60,4 +70,33 @@ def proposals_notify_amendment(*, challenge, amendment) -> None:
             )
             for proposal in proposals
         ],
+    )
+
+
+def proposals_notify_answer(*, challenge, context: dict, exclude_user=None) -> None:
+    """Tell the members of every company with a draft or submitted proposal to ``challenge``
+    that a question was answered (as followers are told; those who follow hear it once, from
+    ``notify_followers``). Each group's sending is recorded on its proposal, so the ledger does
+    not count the bidders on the challenge before the opening act. Their preferences for
+    "a question is answered" apply."""
+    from retos.notifications.models import Follow
+    from retos.proposals.models import Status
+
+    proposals, members = _proposal_members(challenge, [Status.DRAFT, Status.SUBMITTED])
+    if not proposals:
+        return
+    following = set(Follow.objects.filter(challenge=challenge).values_list("user_id", flat=True))
+    notify_audiences(
+        challenge=challenge,
+        audiences=[
+            Audience(
+                users=members[proposal.company_id] - following,
+                kind=Kind.QUESTION_ANSWERED,
+                context=context,
+                subject=proposal,
+            )
+            for proposal in proposals
+            if members[proposal.company_id] - following
+        ],
+        exclude_user=exclude_user,
     )

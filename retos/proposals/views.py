@@ -801,6 +801,7 @@ def detail(request, public_id):
             and submissions_open,
             "opened": challenge.opened_at is not None,
             "first_step": FIRST_STEP,
+            "deadline_message": services.deadline_passed_message(),
         },
     )
 
