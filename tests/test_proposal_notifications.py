@@ -458,7 +458,10 @@ def test_an_amendment_asks_submitters_to_reconfirm_and_drafts_to_reread(
     # Recorded on each proposal (sealed until the opening act), never counted on the challenge.
     events = Event.objects.filter(action="notifications.sent")
     on_proposals = set(
-        events.filter(subject_type="proposals.proposal").values_list("subject_id", flat=True)
+        events.filter(
+            subject_type="proposals.proposal",
+            payload__kind__in=[Kind.PROPOSAL_RECONFIRM, Kind.PROPOSAL_DRAFT_AMENDED],
+        ).values_list("subject_id", flat=True)
     )
     assert on_proposals == {str(proposals["submitted"].pk), str(proposals["draft"].pk)}
     on_challenge = events.filter(subject_type="challenges.challenge")

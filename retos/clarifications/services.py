@@ -220,6 +220,14 @@ def _resolve(
         context={"number": locked.number, "anchor": f"pregunta-{locked.number}"},
         exclude_user=actor,
     )
+    # So does every company writing a proposal, whether or not it follows the challenge.
+    from retos.proposals.notices import proposals_notify_answer
+
+    proposals_notify_answer(
+        challenge=challenge,
+        context={"number": locked.number, "anchor": f"pregunta-{locked.number}"},
+        exclude_user=actor,
+    )
     for name in ("status", field, "resolved_by", "resolved_at"):
         setattr(question, name, getattr(locked, name))
     return question
