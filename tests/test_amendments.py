@@ -159,6 +159,28 @@ class TestLateWindow:
         assert amendment.previous_submissions_close_at == old
         assert amendment.new_submissions_close_at == new
 
+    def test_submitted_proposals_are_flagged_for_reconfirmation_by_a_late_extended_change(
+        self, frozen
+    ):
+        from retos.proposals.services import needs_reconfirmation, proposal_submit
+        from tests.proposal_helpers import submitted_proposal
+
+        challenge = published(datetime(2026, 3, 10, 23, 0, tzinfo=UTC))
+        proposal, author, _version = submitted_proposal(challenge)
+        assert not needs_reconfirmation(proposal)
+        challenge_amend(
+            challenge=challenge,
+            actor=official_of(challenge),
+            reason="Cambio tardío",
+            changes={
+                "deliverables": "Otros entregables",
+                "submissions_close_at": datetime(2026, 3, 11, 23, 0, tzinfo=UTC),
+            },
+        )
+        assert needs_reconfirmation(proposal)
+        proposal_submit(proposal=proposal, actor=author)
+        assert not needs_reconfirmation(proposal)
+
     def test_an_extension_that_leaves_too_few_business_days_is_refused(self, frozen):
         # One business day left; moving to Monday 9 March leaves only three.
         challenge = published(datetime(2026, 3, 5, 23, 0, tzinfo=UTC))

@@ -466,6 +466,13 @@ def counted_version(proposal: Proposal) -> ProposalVersion | None:
     return proposal.versions.order_by("-number").first()
 
 
+def needs_reconfirmation(proposal: Proposal) -> bool:
+    """A submitted proposal whose counted version confirmed older terms than the current ones
+    (an amendment was published after it): it must be submitted again before the deadline."""
+    version = counted_version(proposal)
+    return version is not None and version.terms_version < terms_version(proposal.challenge)
+
+
 def proposal_version_read(*, version: ProposalVersion, actor) -> dict:
     """A submitted version's canonical content, as a dict. Members read any of their versions;
     after the opening act the body's officials read the version that counts."""
