@@ -114,14 +114,14 @@
 
   // --- Saving to the server ---------------------------------------------------------------
   function save() {
-    if (!dirty || inFlight) return;
+    if (!dirty || inFlight || submitting) return;
     dirty = false;
     inFlight = true;
     say(text("data-saving-text"));
     var data = new FormData(form);
     data.set("action", "save");
     data.set("autosave", "1");
-    fetch(form.action || window.location.href, {
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -150,10 +150,14 @@
   }
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("focusout", function () {
+  var submitting = false;
+  form.addEventListener("focusout", function (event) {
+    // Leaving a field for one of the form's buttons: the button saves everything itself.
+    var next = event.relatedTarget;
+    if (next && next.form === form && next.type === "submit") return;
     if (dirty) { clearTimeout(timer); save(); }
   });
-  form.addEventListener("submit", function () { clearTimeout(timer); });
+  form.addEventListener("submit", function () { submitting = true; clearTimeout(timer); });
 
   // --- Character counters -----------------------------------------------------------------
   Array.prototype.forEach.call(form.querySelectorAll("textarea[data-max-length]"), function (area) {
