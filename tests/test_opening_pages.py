@@ -570,9 +570,11 @@ def _grown(n):
 @pytest.mark.parametrize(
     ("name", "role", "budget"),
     [
-        ("proposals:opening_act", None, 3),
-        ("proposals:opened_list", "official", 10),
-        ("proposals:confirm_opening", "opening_officer", 10),
+        # challenge, act
+        ("proposals:opening_act", None, 2),
+        # session, user, unread count, roles, challenge, act, the counted proposals, …
+        ("proposals:opened_list", "official", 8),
+        ("proposals:confirm_opening", "opening_officer", 6),
         ("challenges:detail", "official", 12),
     ],
 )
