@@ -24,6 +24,7 @@ from retos.challenges.stages import WINDOWS, Stage, closed_by_time
 from retos.clarifications.models import Minutes, Question, QuestionStatus, Section
 from retos.core.business_days import business_days_between, is_business_day
 from retos.demo import activity, data
+from retos.demo import proposals as bids
 from retos.demo.loader import DemoError, DemoLoader
 from retos.demo.timeline import build_timeline, company_person, signed_up_day
 from retos.documents.models import ChallengeDocument, Document
@@ -31,6 +32,20 @@ from retos.ledger.models import Event
 from retos.notifications.models import EmailDelivery, Follow, Kind, Notification
 from retos.organizations.mexico import check_rfc
 from retos.organizations.models import Level, Membership, Organization, Role
+from retos.proposals.models import (
+    Admissibility,
+    OpeningAct,
+    Proposal,
+    ProposalAttachment,
+    ProposalVersion,
+    Status,
+)
+from retos.proposals.services import (
+    counted_version,
+    proposal_version_read,
+    terms_version,
+    version_verify,
+)
 
 MODELS = [
     User,
@@ -48,6 +63,10 @@ MODELS = [
     Follow,
     Notification,
     EmailDelivery,
+    Proposal,
+    ProposalVersion,
+    ProposalAttachment,
+    OpeningAct,
 ]
 
 
@@ -163,9 +182,14 @@ def test_people_and_credentials(demo):
     assert User.objects.filter(is_expert=True, expertise__isnull=False).distinct().count() >= 12
     staff = authenticate(email=data.STAFF_EMAIL, password=data.DEMO_PASSWORD)
     assert staff is not None and staff.is_platform_staff
-    for email in ["funcionario@segob.example", "direccion@cenzontle.example"]:
+    for email in [
+        "funcionario@segob.example",
+        "direccion@cenzontle.example",
+        "equipo@cenzontle.example",
+        "equipo@tzolkin.example",
+    ]:
         assert authenticate(email=email, password=data.DEMO_PASSWORD) is not None
-        assert email in demo
+        assert email in demo or email.split("@")[1].removesuffix(".example") in demo
     assert data.DEMO_PASSWORD in demo
 
 
@@ -212,6 +236,120 @@ def test_without_time_machine_the_loader_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "time_machine", None)
     with pytest.raises(DemoError, match="time-machine"):
         DemoLoader().run()
+
+
+# Proposals: sealed, opened by two officers, withdrawn; every receipt verifies.
+
+
+def test_proposals_sealed_opened_and_withdrawn(demo):
+    now = timezone.now()
+    proposals = Proposal.objects.select_related("challenge")
+    statuses = set(proposals.values_list("status", flat=True))
+    assert statuses == {Status.DRAFT, Status.SUBMITTED, Status.WITHDRAWN}
+    sealed = [p for p in proposals if p.challenge.opened_at is None]
+    opened = [p for p in proposals if p.challenge.opened_at is not None]
+    stages = {p.challenge.current_stage_at(now) for p in sealed}
+    # Still taking proposals, and past the deadline awaiting the opening act.
+    assert {Stage.PUBLISHED, Stage.CLOSED} <= stages
+    assert any(p.status == Status.SUBMITTED for p in sealed)
+    assert any(p.status == Status.DRAFT for p in sealed)
+    assert any(p.status == Status.SUBMITTED for p in opened)
+    assert any(p.status == Status.WITHDRAWN for p in opened)
+    assert any(p.status == Status.WITHDRAWN for p in sealed)
+    # Re-submitted: a proposal with two versions (receipts).
+    assert ProposalVersion.objects.filter(number=2).exists()
+    # Submitted before an amendment and not re-confirmed since.
+    stale = [
+        p
+        for p in proposals.filter(status=Status.SUBMITTED)
+        if counted_version(p).terms_version < terms_version(p.challenge)
+    ]
+    assert stale and all(p.challenge.opened_at is None for p in stale)
+    for proposal in proposals:
+        assert proposal.attachments.exists(), proposal
+        if proposal.status != Status.DRAFT:
+            assert proposal.versions.exists(), proposal
+
+
+def test_every_receipt_verifies(demo):
+    versions = ProposalVersion.objects.select_related("proposal__challenge")
+    assert versions.count() >= 50
+    for version in versions:
+        check = version_verify(version)
+        assert check.ok, version.folio
+        assert len(check.attachments_ok) == len(version.attachments) >= 1
+        assert version.received_at < version.proposal.challenge.submissions_close_at
+
+
+def test_opened_challenges_were_opened_by_two_officers(demo):
+    opened = Challenge.objects.filter(opened_at__isnull=False)
+    assert opened.count() >= 8
+    for challenge in opened:
+        act = OpeningAct.objects.get(challenge=challenge)
+        assert act.is_open and act.opened_at == challenge.opened_at
+        assert act.first_officer_id and act.second_officer_id
+        assert act.first_officer_id != act.second_officer_id
+        officers = challenge.body.memberships.filter(role=Role.OPENING_OFFICER)
+        assert {act.first_officer_id, act.second_officer_id} <= set(
+            officers.values_list("user_id", flat=True)
+        )
+        submitted = Proposal.objects.filter(challenge=challenge, status=Status.SUBMITTED)
+        # Every challenge the demo takes past the deadline has proposals, opened by the act.
+        assert submitted.exists(), challenge.slug
+        assert {e["proposal"] for e in act.entries} == {
+            str(p) for p in submitted.values_list("public_id", flat=True)
+        }
+        assert act.proposals_count == len(act.entries)
+        assert act.withdrawn_count == challenge.proposals.filter(status=Status.WITHDRAWN).count()
+    # No act (not even a first confirmation) where the proposals are still sealed.
+    assert not OpeningAct.objects.filter(challenge__opened_at__isnull=True).exists()
+
+
+def test_admissibility_was_decided_after_opening(demo):
+    decided = Proposal.objects.exclude(admissibility=Admissibility.PENDING)
+    assert decided.filter(admissibility=Admissibility.ADMISSIBLE).count() >= 30
+    inadmissible = decided.filter(admissibility=Admissibility.INADMISSIBLE)
+    assert inadmissible.exists()
+    for proposal in decided.select_related("challenge"):
+        assert proposal.challenge.opened_at < proposal.admissibility_decided_at
+        assert proposal.status == Status.SUBMITTED
+    for proposal in inadmissible:
+        assert proposal.admissibility_reason
+        assert Notification.objects.filter(
+            user__memberships__organization=proposal.company, kind=Kind.PROPOSAL_ADMISSIBILITY
+        ).exists()
+    # The challenge still in "opened" has one decision pending.
+    now = timezone.now()
+    in_opened = [c for c in Challenge.objects.all() if c.current_stage_at(now) == Stage.OPENED]
+    assert any(
+        c.proposals.filter(status=Status.SUBMITTED, admissibility=Admissibility.PENDING).exists()
+        for c in in_opened
+    )
+
+
+def test_proposals_are_complete_and_priced_within_the_amount(demo):
+    handles = {c.rfc: c.handle for c in data.COMPANIES}
+    versions = ProposalVersion.objects.select_related("proposal__challenge", "proposal__company")
+    for version in versions:
+        proposal = version.proposal
+        member = proposal.company.memberships.select_related("user").first().user
+        document = proposal_version_read(version=version, actor=member)
+        sections = document["sections"]
+        assert Decimal(sections["price"]) <= proposal.challenge.amount
+        assert sections["licence"] in proposal.challenge.licences
+        assert all(sections[key] for key in ("summary", "solution", "work_plan", "team"))
+        assert [a["name"] for a in document["attachments"]] == [
+            f"propuesta-tecnica-{handles[proposal.company.rfc]}.pdf"
+        ]
+
+
+def test_a_technical_proposal_pdf_is_a_pdf():
+    spec = next(c for c in data.CHALLENGES if c.key == "carreteras")
+    bid = bids.BIDS["carreteras"][0]
+    pdf = bids.attachment_pdf(spec, bid, bids.sections(spec, bid))
+    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+    assert 1_000 < len(pdf) < 20_000
+    assert "Propuesta técnica".encode("cp1252") in pdf
 
 
 # The activity around the stages: questions, minutes, amendments, documents, followers.
@@ -501,6 +639,52 @@ def _check_activity(spec, timeline, zone, first_moment, last_moment, signed_up) 
         )
 
 
+def _check_bids(spec, timeline, today, tz, first_moment) -> None:
+    """Proposals are written and submitted while the challenge takes them, by companies that
+    exist by then, and decided on after the two officers opened them."""
+    key = (today, spec.key)
+    steps = bids.plan_bids(spec, timeline, today, tz.key)
+    if spec.key in bids.BIDS and timeline.step_at("approve") is not None:
+        assert steps, key
+    approved = timeline.step_at("approve")
+    after = [when for when, _action in timeline.steps if approved and when > approved]
+    limit = min([timeline.dates["submissions_close_at"], first_moment, *after[:1]])
+    amendment = timeline.amendments[0].when if timeline.amendments else None
+    opened = timeline.step_at("open")
+    for bid in bids.BIDS.get(spec.key, ()):
+        mine = [s for s in steps if s.bid is bid]
+        actions = [s.action for s in mine]
+        whens = [s.when for s in mine]
+        assert all(a < b for a, b in pairwise(whens)), key
+        assert actions[0] == "write", key
+        company = bids.company_spec(bid.company)
+        ready = datetime.combine(
+            today + timedelta(days=bids._company_ready_day(bid.company) + 1), time(0), tzinfo=tz
+        )
+        assert approved < whens[0] and ready < whens[0], (key, bid.company, company.name)
+        writing = [s.when for s in mine if s.action != "admissibility"]
+        assert writing[-1] < limit, (key, bid.company)
+        submits = [s.when for s in mine if s.action in ("submit", "resubmit")]
+        assert len(submits) == (0 if bid.outcome == bids.DRAFT else 1 + bid.resubmitted), key
+        if amendment is not None and submits:
+            if bid.before_amendment:
+                assert submits[0] < amendment, (key, bid.company)
+                assert all(when > amendment for when in submits[1:]), (key, bid.company)
+            else:
+                assert submits[0] > amendment, (key, bid.company)
+        if bid.last_seconds and limit == timeline.dates["submissions_close_at"]:
+            assert submits[-1] == limit - timedelta(seconds=bid.last_seconds), key
+        decided = [s.when for s in mine if s.action == "admissibility"]
+        if opened is not None and bid.outcome == bids.SUBMITTED and bid.admissible is not None:
+            evaluation = [when for when, _action in timeline.steps if when > opened][:1]
+            assert len(decided) == 1, key
+            assert (
+                opened + bids.SECOND_OFFICER_AFTER < decided[0] < min([first_moment, *evaluation])
+            ), key
+        else:
+            assert not decided, key
+
+
 @pytest.mark.parametrize("start", [date(2026, 1, 1), date(2027, 7, 1)])
 def test_the_calendar_holds_on_every_day(start):
     bodies = {b.key: b for b in data.BODIES}
@@ -533,5 +717,6 @@ def test_the_calendar_holds_on_every_day(start):
             _check_activity(
                 spec, timeline, ZoneInfo(body.time_zone), first_moment, last_moment, signed_up
             )
+            _check_bids(spec, timeline, today, ZoneInfo(body.time_zone), first_moment)
         # Both windows of a published challenge are on show.
         assert questions_open == {True, False}, today

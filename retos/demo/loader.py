@@ -12,6 +12,10 @@ challenges, asks and answers questions, publishes amendments and writes the minu
 clarifications (see ``retos.demo.activity``). Followers hear of answers, amendments and stage
 changes as the services tell them: in-site notifications, and emails queued as tasks once the
 load commits (the worker, ``make worker``, sends them; the demo's addresses are ``.example``).
+
+Companies write, submit, re-submit and withdraw proposals (``retos.demo.proposals``) while each
+challenge takes them; after the deadline the body's two opening officers each confirm the
+opening act (``opening_confirm``, six minutes apart), and its official decides admissibility.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ from retos.clarifications.services import (
 )
 from retos.core.timezones import MexicanTimeZone
 from retos.demo import data
+from retos.demo import proposals as bids
 from retos.demo.activity import DocumentSpec
 from retos.demo.documents import document_pdf
 from retos.demo.hashers import DemoArgon2PasswordHasher
@@ -73,6 +78,16 @@ from retos.organizations.services import (
     government_body_register,
     membership_grant,
     organization_verify,
+)
+from retos.proposals.models import OpeningAct, Proposal, ProposalVersion, Status
+from retos.proposals.services import (
+    opening_confirm,
+    proposal_admissibility_set,
+    proposal_attach,
+    proposal_save,
+    proposal_start,
+    proposal_submit,
+    proposal_withdraw,
 )
 
 CENTRAL = ZoneInfo(MexicanTimeZone.CENTRO)
@@ -146,6 +161,7 @@ class DemoLoader:
         self.states: dict[str, State] = {}
         self.bodies = {b.key: b for b in data.BODIES}
         self.questions: dict[tuple[str, int], Question] = {}
+        self.proposals: dict[tuple[str, str], Proposal] = {}
 
     # -- planning ------------------------------------------------------------------------------
 
@@ -257,6 +273,17 @@ class DemoLoader:
                 )
             elif action == "update_draft":
                 self.add(when, f"{spec.key}: update draft", self._update_draft, spec=spec)
+            elif action == "open":
+                # The opening act: two distinct opening officers of the body confirm it.
+                first, second = self._openers(spec)
+                self.add(when, f"{spec.key}: open (1st)", self._open, spec=spec, email=first)
+                self.add(
+                    when + bids.SECOND_OFFICER_AFTER,
+                    f"{spec.key}: open (2nd)",
+                    self._open,
+                    spec=spec,
+                    email=second,
+                )
             else:
                 self.add(when, f"{spec.key}: {action}", self._transition, spec=spec, action=action)
         for when, document in timeline.documents:
@@ -296,6 +323,14 @@ class DemoLoader:
             )
         if timeline.minutes_at is not None:
             self.add(timeline.minutes_at, f"{spec.key}: minutes", self._minutes, spec=spec)
+        for step in bids.plan_bids(spec, timeline, self.today, body.time_zone):
+            self.add(
+                step.when,
+                f"{spec.key}: {step.bid.company} {step.action}",
+                self._bid,
+                spec=spec,
+                step=step,
+            )
 
     # -- running -------------------------------------------------------------------------------
 
@@ -504,6 +539,63 @@ class DemoLoader:
         # Written by the scheduled job (no actor) once the questions window closed.
         minutes_generate(challenge=self.challenges[spec.key], actor=None)
 
+    def _openers(self, spec: data.ChallengeSpec) -> tuple[str, str]:
+        officers = [
+            p.email for p in self.bodies[spec.body].people if Role.OPENING_OFFICER in p.roles
+        ]
+        if len(officers) < 2:
+            raise DemoError(f"{spec.body} needs two opening officers to open {spec.key}")
+        return officers[0], officers[1]
+
+    def _open(self, *, spec: data.ChallengeSpec, email: str) -> None:
+        opening_confirm(challenge=self.challenges[spec.key], actor=self._person(email))
+
+    def _bid(self, *, spec: data.ChallengeSpec, step: bids.BidStep) -> None:
+        bid = step.bid
+        company = bids.company_spec(bid.company)
+        key = (spec.key, bid.company)
+        actor = self._person(step.email)
+        if step.action == "write":
+            challenge = Challenge.objects.get(pk=self.challenges[spec.key].pk)
+            proposal = proposal_start(
+                challenge=challenge, company=self.orgs[company.rfc], actor=actor
+            )
+            content = bids.sections(spec, bid)
+            proposal_save(proposal=proposal, actor=actor, changes=content)
+            name = bids.attachment_name(bid)
+            proposal_attach(
+                proposal=proposal,
+                actor=actor,
+                file=SimpleUploadedFile(
+                    name, bids.attachment_pdf(spec, bid, content), content_type="application/pdf"
+                ),
+                name=name,
+            )
+            self.proposals[key] = proposal
+            return
+        proposal = Proposal.objects.select_related("challenge__body", "company").get(
+            pk=self.proposals[key].pk
+        )
+        if step.action == "submit":
+            proposal_submit(proposal=proposal, actor=actor)
+        elif step.action == "resubmit":
+            # A second version: the price and plan revised (after an amendment: re-confirmed).
+            proposal_save(
+                proposal=proposal, actor=actor, changes=bids.sections(spec, bid, version=2)
+            )
+            proposal_submit(proposal=proposal, actor=actor)
+        elif step.action == "withdraw":
+            proposal_withdraw(proposal=proposal, actor=actor)
+        elif step.action == "admissibility":
+            proposal_admissibility_set(
+                proposal=proposal,
+                actor=self._official(spec),
+                admissible=bool(bid.admissible),
+                reason=bid.reason,
+            )
+        else:
+            raise DemoError(f"unknown proposal step {step.action!r}")
+
 
 # ---------------------------------------------------------------------------------------------
 # What the command prints.
@@ -521,6 +613,8 @@ def summary_lines(now: datetime | None = None) -> list[str]:
         sizes[company.sme_size] += 1
     events = Event.objects.all()
     questions = dict(Question.objects.order_by().values_list("status").annotate(n=Count("id")))
+    statuses = dict(Proposal.objects.order_by().values_list("status").annotate(n=Count("id")))
+    proposal_statuses = {status: statuses.get(status, 0) for status in Status.values}
     lines = [
         f"Users: {users.count()} ({users.filter(is_platform_staff=True).count()} platform "
         f"staff, {users.filter(is_expert=True).count()} experts)",
@@ -536,6 +630,10 @@ def summary_lines(now: datetime | None = None) -> list[str]:
         f"Questions: {sum(questions.values())} ("
         + ", ".join(f"{questions.get(status, 0)} {status}" for status in QuestionStatus.values)
         + f"); minutes of {Minutes.objects.count()} challenges",
+        f"Proposals: {Proposal.objects.count()} ("
+        + ", ".join(f"{n} {status}" for status, n in proposal_statuses.items())
+        + f"), {ProposalVersion.objects.count()} versions received; "
+        f"{OpeningAct.objects.filter(opened_at__isnull=False).count()} opening acts",
         f"Follows: {Follow.objects.count()}; notifications: {Notification.objects.count()} "
         f"in the site, {EmailDelivery.objects.count()} emails queued",
         f"Ledger events: {events.count()} ({events.public().count()} public)",
@@ -547,10 +645,15 @@ def summary_lines(now: datetime | None = None) -> list[str]:
     return lines
 
 
+def _bidders() -> set[str]:
+    return {bid.company for spec_bids in bids.BIDS.values() for bid in spec_bids}
+
+
 def credential_lines() -> list[str]:
     segob = next(b for b in data.BODIES if b.key == "segob")
     company = data.COMPANIES[0]
     expert = data.EXPERTS[0]
+    bidders = [c for c in data.COMPANIES[1:] if c.member_name and c.handle in _bidders()]
     by_role = {p.roles[0]: p.email for p in segob.people}
     openers = ", ".join(p.email for p in segob.people if Role.OPENING_OFFICER in p.roles)
     return [
@@ -560,6 +663,10 @@ def credential_lines() -> list[str]:
         f"  SEGOB approver (and admin)     {by_role[Role.APPROVER]}",
         f"  SEGOB opening officers         {openers}",
         f"  company admin                  {company.admin_email} ({company.name})",
+        f"  company member                 {company.member_email}",
+        "  Companies with proposals in every stage, with direccion@ (admin) and equipo@",
+        "  (member) at: " + ", ".join(c.handle for c in bidders[:4]) + ",",
+        "  " + ", ".join(c.handle for c in bidders[4:]) + " (each .example).",
         f"  expert evaluator               {expert.email}",
         "  Every body has aprobacion@, funcionario@, apertura1@ and apertura2@ at its own",
         "  domain (sep.example, jalisco.example, guadalajara.example, …).",

@@ -1,13 +1,17 @@
 """``python manage.py load_demo``: realistic demo data, modelled on Retos Públicos (2014–15).
 
 Loads 8 federal ministries, 3 state and 2 municipal governments (one state still awaiting
-verification), 33 SMEs, 12 expert evaluators, a platform staff member and 15 challenges, at
+verification), 38 SMEs, 12 expert evaluators, a platform staff member and 15 challenges, at
 least one in every stage of the lifecycle. Around them: PDF terms of reference and technical
 annexes attached while drafting; people following every public challenge; questions from
 companies with the officials' answers (a few declined as out of scope, one still waiting in the
 challenge whose questions window is open) and the minutes of each closed questions window;
 amendments, one of them extending the deadline of a challenge still taking proposals. Followers
 get their notifications; their emails are queued for the worker (``make worker``).
+Proposals from the companies (``retos.demo.proposals``), written, attached (a PDF each),
+submitted with their receipts, some re-submitted or withdrawn: sealed in the challenges still
+taking proposals or awaiting the opening act; opened by the body's two opening officers in every
+challenge from "opened" on, with the officials' admissibility decisions.
 
 Everything is created through the services, with the clock moved to the date each action
 happened, so the ledger tells the whole history in order. Dates are relative to the day of
@@ -24,6 +28,7 @@ SEGOB official                     funcionario@segob.example
 SEGOB approver (and body admin)    aprobacion@segob.example
 SEGOB opening officers             apertura1@segob.example, apertura2@segob.example
 company admin (Cenzontle)          direccion@cenzontle.example
+company member (Cenzontle)         equipo@cenzontle.example
 expert evaluator                   isabel.ramos@expertos.example
 =================================  ==========================================
 
