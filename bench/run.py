@@ -6,7 +6,12 @@ the load generator (bench/loadgen.py, a separate process). It prints a table of 
 second, p50/p99 latency, errors and each page's throughput relative to the trivial view in the
 same run, and writes the figures to bench/results/<timestamp>.json. See bench/README.md.
 
+Then the deadline rush (bench/rush_data.py, bench/rush.py): N companies (200) with complete
+drafts submit over the challenge's final minute, a burst at the end and a few after the
+deadline; it reports accepted, lost, late accepted, refused, throughput and latency.
+
     python bench/run.py [--quick] [--requests N] [--concurrency C] [--sizes 100,2000] ...
+    python bench/run.py --only rush --rush-companies 500 --rush-window 90
 """
 
 from __future__ import annotations
@@ -63,8 +68,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--db", default="retos_bench", help="the benchmark database [retos_bench]")
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port [a free one]")
+    parser.add_argument(
+        "--rush-companies", type=int, help="deadline rush: companies submitting [200; quick: 50]"
+    )
+    parser.add_argument(
+        "--rush-window", type=float, help="deadline rush: the final seconds [60; quick: 20]"
+    )
+    parser.add_argument(
+        "--rush-late", type=float, default=0.05, help="deadline rush: share sent late [0.05]"
+    )
     args = parser.parse_args(argv)
     quick = {"duration": 3.0, "warmup": 1.0} if args.quick else {"duration": 10.0, "warmup": 2.0}
+    if args.quick:
+        quick.update(rush_companies=50, rush_window=20.0)
+    else:
+        quick.update(rush_companies=200, rush_window=60.0)
     for name, value in quick.items():  # an explicit --duration or --warmup wins over --quick
         if getattr(args, name) is None:
             setattr(args, name, value)
@@ -110,6 +128,8 @@ def django_env(database_url: str) -> dict[str, str]:
         "DATABASE_CONN_MAX_AGE": "600",
         "LOG_LEVEL": "WARNING",
         "PYTHONDONTWRITEBYTECODE": "1",
+        # The rush's sealed attachments: next to the results, not in the project's media/.
+        "MEDIA_ROOT": str(RESULTS / "media"),
     }
 
 
@@ -293,6 +313,173 @@ def run_round(
     return {"size": size, "data": data, "results": results}
 
 
+# --- The deadline rush ----------------------------------------------------------------------------
+
+RUSH = "rush"
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+def rush_figures(fired: dict, received: dict) -> dict:
+    """Compare what the clients were told with what the server stored."""
+    deadline = received["deadline"]
+    results = fired["results"]
+    versions = received["versions"]
+    stored = {v["folio"] for v in versions}
+    told = {r["folio"] for r in results if r.get("folio")}
+    per_proposal: dict[str, int] = {}
+    for v in versions:
+        per_proposal[v["proposal"]] = per_proposal.get(v["proposal"], 0) + 1
+    before = [r for r in results if r["sent"] < deadline]
+    after = [r for r in results if r["sent"] >= deadline]
+    failed_before = [
+        r
+        for r in before
+        if not r.get("folio") and not r.get("refused_deadline")  # an error, or another refusal
+    ]
+    queued = [r for r in before if r.get("refused_deadline")]
+    times = sorted(v["received_at"] for v in versions)
+    span = times[-1] - times[0] if len(times) > 1 else 0.0
+    last_10 = [t for t in times if deadline - 10 <= t < deadline]
+    # The busiest second: receipts in any one-second window (the server's pace under the burst).
+    peak = max((sum(1 for u in times[i:] if u < t + 1) for i, t in enumerate(times)), default=0)
+    latencies = [(r["done"] - r["sent"]) * 1000 for r in results if r["status"] is not None]
+    accepted_latencies = [(r["done"] - r["sent"]) * 1000 for r in results if r.get("folio")]
+    return {
+        "clients": len(results),
+        "sent_before_deadline": len(before),
+        "sent_after_deadline": len(after),
+        "accepted": len(versions),
+        "acknowledged": len(told),
+        "lost": len(told - stored) + len(failed_before),
+        "lost_acknowledged_without_version": len(told - stored),
+        "lost_failed_before_deadline": len(failed_before),
+        "failures": [
+            {k: r.get(k) for k in ("proposal", "sent", "status", "error")} for r in failed_before
+        ],
+        "stored_without_acknowledgement": len(stored - told),
+        "duplicates": sum(n - 1 for n in per_proposal.values() if n > 1),
+        "late_accepted": sum(1 for t in times if t >= deadline),
+        "refused_after_deadline": sum(1 for r in after if r.get("refused_deadline")),
+        "refused_sent_before_received_after": len(queued),
+        # How long before the deadline the earliest of those was sent.
+        "refused_sent_before_max_ms": round(max((deadline - r["sent"]) * 1000 for r in queued), 1)
+        if queued
+        else None,
+        "accepted_after_deadline_sent": sum(1 for r in after if r.get("folio")),
+        "throughput_rps": round(len(times) / span, 1) if span else None,
+        "last_10_s_rps": round(len(last_10) / 10, 1),
+        "peak_1_s": peak,
+        "first_to_last_receipt_s": round(span, 2),
+        "last_receipt_before_deadline_ms": round((deadline - times[-1]) * 1000, 1)
+        if times
+        else None,
+        "latency_ms": {
+            "p50": round(percentile(latencies, 0.50), 1),
+            "p99": round(percentile(latencies, 0.99), 1),
+            "max": round(max(latencies, default=0.0), 1),
+        },
+        "accepted_latency_ms": {
+            "p50": round(percentile(accepted_latencies, 0.50), 1),
+            "p99": round(percentile(accepted_latencies, 0.99), 1),
+        },
+    }
+
+
+def run_rush(args: argparse.Namespace, env: dict, log: Path, stamp: str) -> dict:
+    """Prepare N companies with complete drafts, open their forms, set the deadline a window
+    ahead, let every client submit around it, and compare the answers with the stored rows."""
+    companies, window = args.rush_companies, args.rush_window
+    say(f"\n== deadline rush: {companies} companies, final {window:g} s ==")
+    clients_file = RESULTS / f"{stamp}.rush-clients.json"
+    forms_file = RESULTS / f"{stamp}.rush-forms.json"
+    setup = run_json(
+        ["bench/rush_data.py", "prepare", f"--companies={companies}", f"--out={clients_file}"],
+        env,
+    )
+    say(f"   setup: {companies} companies with complete drafts in {setup['seconds']} s")
+    server = Gunicorn(args, env, log)
+    try:
+        server.start()
+        ready = run_json(
+            [
+                "bench/rush.py",
+                "prepare",
+                f"--port={server.port}",
+                f"--clients={clients_file}",
+                f"--out={forms_file}",
+            ],
+            env,
+            timeout=900,
+        )
+        say(f"   {ready['forms']} clients opened their review page in {ready['seconds']} s")
+        start = time.time() + 3.0  # the clients start; the deadline is a window later
+        deadline = start + window
+        run_json(
+            ["bench/rush_data.py", "deadline", f"--slug={setup['slug']}", f"--at={deadline}"], env
+        )
+        say(f"   deadline set {window:g} s after the clients start; submitting …")
+        fired = run_json(
+            [
+                "bench/rush.py",
+                "fire",
+                f"--port={server.port}",
+                f"--forms={forms_file}",
+                f"--deadline={deadline}",
+                f"--window={window}",
+                f"--late={args.rush_late}",
+                f"--marker={setup['deadline_marker']}",
+            ],
+            env,
+            timeout=window + 900,
+        )
+    finally:
+        server.stop()
+    received = run_json(["bench/rush_data.py", "report", f"--slug={setup['slug']}"], env)
+    figures = rush_figures(fired, received)
+    (RESULTS / f"{stamp}.rush-results.json").write_text(json.dumps(fired))
+    return {"companies": companies, "window_s": window, "slug": setup["slug"], **figures}
+
+
+def rush_lines(rush: dict) -> list[str]:
+    lat, acc = rush["latency_ms"], rush["accepted_latency_ms"]
+    return [
+        f"Deadline rush: {rush['clients']} companies submitting in the final "
+        f"{rush['window_s']:g} s ({rush['sent_before_deadline']} sent before the deadline, "
+        f"{rush['sent_after_deadline']} after)",
+        f"  accepted (versions stored)           {rush['accepted']:>6}",
+        f"  lost                                 {rush['lost']:>6}   (must be 0: acknowledged "
+        f"without a version {rush['lost_acknowledged_without_version']}, failed before the "
+        f"deadline {rush['lost_failed_before_deadline']})",
+        f"  late accepted                        {rush['late_accepted']:>6}   (must be 0)",
+        f"  duplicates                           {rush['duplicates']:>6}   (must be 0)",
+        f"  refused after the deadline           {rush['refused_after_deadline']:>6}",
+        f"  sent before, received after: refused "
+        f"{rush['refused_sent_before_received_after']:>6}   (the server's time of receipt counts"
+        + (
+            f"; sent at most {rush['refused_sent_before_max_ms']} ms before the deadline)"
+            if rush["refused_sent_before_max_ms"] is not None
+            else ")"
+        ),
+        f"  stored, client saw no answer         {rush['stored_without_acknowledgement']:>6}",
+        f"  throughput                           {rush['throughput_rps'] or 0:>6} submissions/s "
+        f"over {rush['first_to_last_receipt_s']} s; last 10 s: {rush['last_10_s_rps']}/s; "
+        f"busiest second: {rush['peak_1_s']}",
+        f"  latency (every POST)                 p50 {lat['p50']} ms  p99 {lat['p99']} ms  "
+        f"max {lat['max']} ms",
+        f"  latency (accepted)                   p50 {acc['p50']} ms  p99 {acc['p99']} ms",
+    ]
+
+
+def rush_failed(rush: dict) -> bool:
+    return bool(rush["lost"] or rush["late_accepted"] or rush["duplicates"])
+
+
 # --- Reporting ----------------------------------------------------------------------------------
 
 
@@ -368,9 +555,12 @@ def main(argv: list[str] | None = None) -> int:
     scenarios = load_all()
     if args.only:
         unknown = args.only - {s.name for s in scenarios}
+        unknown.discard(RUSH)
         if unknown:
             raise SystemExit(f"unknown scenarios: {', '.join(sorted(unknown))}")
         scenarios = [s for s in scenarios if s.name in args.only or s.name == BASELINE]
+    pages = not args.only or args.only - {RUSH}
+    rush_wanted = not args.only or RUSH in args.only
     # A SIGTERM (e.g. from a CI timeout) unwinds like Ctrl-C, so gunicorn is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
@@ -394,20 +584,27 @@ def main(argv: list[str] | None = None) -> int:
     meta = describe_environment(args, pg_version)
 
     rounds = []
+    rush = None
     try:
-        for size in args.sizes:
+        for size in args.sizes if pages else []:
             rounds.append(run_round(size, scenarios, args, env, log))
+        if rush_wanted:
+            rush = run_rush(args, env, log, stamp)
     except KeyboardInterrupt:
         say("\nInterrupted; gunicorn is stopped.")
         return 130
 
-    report = table(rounds, meta)
+    report = table(rounds, meta) if rounds else ""
+    if rush is not None:
+        report += ("\n\n" if report else "") + "\n".join(rush_lines(rush))
     say("\n" + report)
     out = RESULTS / f"{stamp}.json"
-    out.write_text(json.dumps({"meta": meta, "rounds": rounds}, indent=2, ensure_ascii=False))
+    out.write_text(
+        json.dumps({"meta": meta, "rounds": rounds, "rush": rush}, indent=2, ensure_ascii=False)
+    )
     say(f"Results: {out.relative_to(REPO)}   gunicorn log: {log.relative_to(REPO)}")
     errors = sum(r["errors"] for rnd in rounds for r in rnd["results"])
-    return 1 if errors else 0
+    return 1 if errors or (rush is not None and rush_failed(rush)) else 0
 
 
 if __name__ == "__main__":
