@@ -410,7 +410,7 @@ def test_text_typed_when_the_session_expired_comes_back_after_signing_in(client,
         page = client.get(address).content.decode()
     assert "Lo que escribí durante una hora" in page
     assert "We kept what you typed when your session expired." in page or (
-        "Conservamos lo que escribiste" in page
+        "Conservamos lo que escribió" in page
     )
     # Only once: the next visit shows the saved draft.
     assert "Lo que escribí durante una hora" not in client.get(address).content.decode()
