@@ -21,12 +21,14 @@ class EventAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The seal reaches the admin too: until a challenge's opening act, the events about its
         # proposals (who started, saved, submitted, read) are hidden from every admin user,
-        # superusers included; they stay in the database for the auditors of the record.
-        from retos.proposals.models import Proposal
+        # superusers included; they stay in the database for the auditors of the record. After
+        # the act only the proposals it counted come out: drafts never submitted and withdrawn
+        # proposals stay sealed for good.
+        from retos.proposals.models import Proposal, Status
 
-        sealed = Proposal.objects.filter(challenge__opened_at__isnull=True).values_list(
-            Cast("pk", CharField()), flat=True
-        )
+        sealed = Proposal.objects.exclude(
+            challenge__opened_at__isnull=False, status=Status.SUBMITTED
+        ).values_list(Cast("pk", CharField()), flat=True)
         return (
             super()
             .get_queryset(request)

@@ -477,11 +477,12 @@ def proposal_version_read(*, version: ProposalVersion, actor) -> dict:
     """A submitted version's canonical content, as a dict. Members read any of their versions;
     after the opening act the body's officials read the version that counts."""
     proposal = version.proposal
-    _require_read(proposal, actor=actor, what=f"version:{version.number}")
-    if not _is_member(actor, proposal):
+    allowed = rules.can(actor, "proposal:read", proposal)
+    if allowed and not _is_member(actor, proposal):
         counted = counted_version(proposal)
-        if counted is None or counted.pk != version.pk:
-            raise PermissionDenied("proposal:read")
+        allowed = counted is not None and counted.pk == version.pk
+    # Checked in full before recording, so a refused read is recorded as refused.
+    _require_read(proposal, actor=actor, what=f"version:{version.number}", allowed=allowed)
     return json.loads(
         _envelope(proposal).unseal(bytes(version.content), f"version:{version.number}")
     )
@@ -491,11 +492,13 @@ def attachment_read(*, attachment: ProposalAttachment, actor) -> tuple[str, byte
     """An attachment's name and plaintext bytes. After opening, officials may read only the
     attachments of the version that counts."""
     proposal = attachment.proposal
-    _require_read(proposal, actor=actor, what=f"attachment:{attachment.public_id}")
-    if not _is_member(actor, proposal):
+    allowed = rules.can(actor, "proposal:read", proposal)
+    if allowed and not _is_member(actor, proposal):
         counted = counted_version(proposal)
-        if counted is None or attachment.pk not in {a["attachment"] for a in counted.attachments}:
-            raise PermissionDenied("proposal:read")
+        allowed = counted is not None and attachment.pk in {
+            a["attachment"] for a in counted.attachments
+        }
+    _require_read(proposal, actor=actor, what=f"attachment:{attachment.public_id}", allowed=allowed)
     envelope = _envelope(proposal)
     with attachment.file.open("rb") as handle:
         sealed = handle.read()
