@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.core.cache import cache
 from django.utils import translation
@@ -20,6 +22,25 @@ def _isolated(settings, tmp_path):
     # A test client request to /en/… leaves English active in this thread; every test starts
     # in the site's default language, whatever ran before it.
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (browser, concurrency, dumps) empty every table when they end, and
+    the next one may start without the 32 states the data migration loaded: reload them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (
+        marker.kwargs.get("transaction") or "live_server" in request.fixturenames
+    ):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from retos.organizations.models import State
+
+    if State.objects.count() < 32:
+        migration = importlib.import_module("retos.organizations.migrations.0002_load_states")
+        migration.load_states(apps, None)
 
 
 @pytest.fixture
