@@ -294,6 +294,10 @@ def member_before_deadline(role, phase):
     return ALLOW if phase == "before_deadline" else ANY
 
 
+def others_denied(role, phase):
+    return SKIP if role == MEMBER else DENY
+
+
 def nobody(role, phase):
     return DENY
 
@@ -406,6 +410,7 @@ class Way:
     expect: Callable[[str, str], str]
     method: str = "get"
     data: dict | None = None
+    headers: dict | None = None
     content_ok: bool = False
     identity_ok: bool = False
     people_ok: bool = False
@@ -458,7 +463,22 @@ PROPOSAL_PAGES = [
     Way("withdraw", lambda i, w: p("withdraw", public_id=i.main), member_before_deadline),
     Way("submit a draft", lambda i, w: p("submit", public_id=i.draft), nobody),
     Way("detach", lambda i, w: p("detach", public_id=i.main, attachment_id=i.a2),
-        lambda r, ph: SKIP if r == MEMBER else DENY, method="post"),
+        others_denied, method="post"),
+    # Writes: a member's would change the proposal (other tests cover them); anyone else's
+    # must be the 404 of a proposal that does not exist.
+    Way("autosave", lambda i, w: p("edit", public_id=i.main, step="resumen"), others_denied,
+        method="post", data={"summary": "x", "understanding": "y", "autosave": "1"},
+        headers={"X-Requested-With": "fetch"}),
+    Way("save a step", lambda i, w: p("edit", public_id=i.main, step="solucion"),
+        others_denied, method="post", data={"solution": "x"}),
+    Way("upload", lambda i, w: p("edit", public_id=i.main, step="adjuntos"), others_denied,
+        method="post", data=lambda: {"file": pdf_file()}),
+    Way("submit (post)", lambda i, w: p("submit", public_id=i.main), others_denied,
+        method="post"),
+    Way("withdraw (post)", lambda i, w: p("withdraw", public_id=i.main), others_denied,
+        method="post"),
+    Way("submit a draft (post)", lambda i, w: p("submit", public_id=i.draft), nobody,
+        method="post"),
     Way("dashboard", lambda i, w: p("dashboard"),
         lambda r, ph: ALLOW if r == MEMBER else ANY, shows=lambda w, r: [w.main.company.name]),
     Way("start on the challenge", lambda i, w: p("start", slug=w.challenge.slug), everyone),
@@ -618,7 +638,8 @@ def client_for(user) -> Client:
 def fetch(client, way: Way, ids: Ids, world: World):
     url = way.url(ids, world)
     if way.method == "post":
-        return client.post(url, way.data or {})
+        data = way.data() if callable(way.data) else (way.data or {})
+        return client.post(url, data, headers=way.headers or {})
     return client.get(url)
 
 
@@ -658,8 +679,9 @@ def check_way(client, way, world, role, phase) -> list[str]:
                 f"({twin.status_code})"
             )
         # 404; or, as for a missing one, a redirect to the login page (anonymous), or to the
-        # admin index ("does not exist") in the admin site.
-        if response.status_code not in (302, 404):
+        # admin index ("does not exist") in the admin site, or "sign in again" (401) to an
+        # autosave without a session.
+        if response.status_code not in (302, 401, 404):
             problems.append(f"{way.name}: denied with status {response.status_code}")
     elif expect == ALLOW:
         wanted = {"get": (200,), "post": (302,)}[way.method]
