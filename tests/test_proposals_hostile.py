@@ -4,10 +4,13 @@ uploaded files are checked by content and land, sealed, under MEDIA_ROOT/sealed/
 name says."""
 
 import io
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
+from django.urls import reverse
 from django.utils import translation
 
 from retos.core.errors import DomainError
@@ -15,7 +18,13 @@ from retos.ledger.models import Event
 from retos.proposals import content, services
 from retos.proposals.models import ProposalAttachment
 from tests.factories import ChallengeFactory
-from tests.proposal_helpers import complete_sections, pdf_file, started_proposal
+from tests.proposal_helpers import (
+    complete_sections,
+    open_challenge,
+    opening_officers,
+    pdf_file,
+    started_proposal,
+)
 from tests.test_documents import docx_bytes, png_bytes, zip_bomb_docx
 
 pytestmark = pytest.mark.django_db
@@ -458,3 +467,57 @@ def test_at_most_ten_attachments(proposal_and_actor):
     assert "at most 10 attachments" in excinfo.value.message
     assert stored_files() == before
     assert proposal.attachments.count() == services.MAX_ATTACHMENTS
+
+
+# Shown escaped ---------------------------------------------------------------------------------
+
+
+def hostile_sections() -> dict:
+    sections = complete_sections()
+    for key in content.TEXT_KEYS:
+        sections[key] = f"{key}: {SCRIPT} {SQL}"
+    sections["work_plan"] = [{"title": f"Hito {SCRIPT}", "weeks": 2, "deliverable": SCRIPT}]
+    sections["team"] = [{"name": f"Ana {SCRIPT}", "role": SCRIPT}]
+    sections["links"] = [f"https://example.org/?q={SCRIPT}"]
+    return sections
+
+
+def assert_escaped(response):
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert SCRIPT not in text, "a payload is rendered as markup"
+    assert "&lt;script&gt;" in text, "control: the payload should be on the page, escaped"
+
+
+@pytest.mark.parametrize("step", ["resumen", "solucion", "plan", "equipo", "precio"])
+def test_payloads_are_escaped_on_every_step_of_the_editor(client, proposal_and_actor, step):
+    proposal, actor = proposal_and_actor
+    services.proposal_save(proposal=proposal, actor=actor, changes=hostile_sections())
+    client.force_login(actor)
+    url = reverse("proposals:edit", kwargs={"public_id": proposal.public_id, "step": step})
+    response = client.get(url)
+    assert response.status_code == 200
+    assert SCRIPT not in response.content.decode()
+
+
+def test_payloads_are_escaped_on_the_review_receipt_and_officials_pages(client):
+
+    challenge = ChallengeFactory()
+    proposal, actor = started_proposal(challenge)
+    services.proposal_save(proposal=proposal, actor=actor, changes=hostile_sections())
+    name = "<img src=x onerror=alert(1)>.pdf"
+    services.proposal_attach(proposal=proposal, actor=actor, file=pdf_file(), name=name)
+    client.force_login(actor)
+    assert_escaped(client.get(reverse("proposals:submit", args=[proposal.public_id])))
+    version = services.proposal_submit(proposal=proposal, actor=actor)
+    receipt = client.get(version.get_absolute_url())
+    assert receipt.status_code == 200
+    assert SCRIPT not in receipt.content.decode()
+    assert name not in receipt.content.decode()
+    with time_machine.travel(challenge.submissions_close_at + timedelta(days=1)):
+        open_challenge(challenge)
+        official = opening_officers(challenge.body, 1)[0]
+        client.force_login(official)
+        page = client.get(reverse("proposals:detail", args=[proposal.public_id]))
+        assert_escaped(page)
+        assert name not in page.content.decode()
