@@ -15,6 +15,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from retos.core import pdf
+
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "proposals"
 STYLESHEET = STATIC_DIR / "receipt.css"
 
@@ -36,23 +38,5 @@ def render_receipt_html(*, proposal, version, document) -> str:
         )
 
 
-def _local_only_fetcher():
-    import weasyprint
-
-    base = STATIC_DIR.as_uri() + "/"
-
-    class LocalOnly(weasyprint.URLFetcher):
-        def fetch(self, url, headers=None):
-            if not url.startswith(base):
-                raise ValueError(f"the receipt fetches nothing outside {base}: {url}")
-            return super().fetch(url, headers)
-
-    return LocalOnly(allowed_protocols={"file"})
-
-
 def html_to_pdf(html: str) -> bytes:
-    import weasyprint  # imported here: loading it (Pango, fonts) is slow and rarely needed
-
-    return weasyprint.HTML(
-        string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_local_only_fetcher()
-    ).write_pdf()
+    return pdf.html_to_pdf(html, static_dir=STATIC_DIR)
