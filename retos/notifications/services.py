@@ -228,31 +228,15 @@ def notify_followers(
     notifications = []
     deliveries = []
     for user_id, lang, email_on, site_on in recipients:
-        message = messages[_language(lang)]
-        if site_on:
-            notifications.append(
-                Notification(
-                    user_id=user_id,
-                    kind=kind,
-                    challenge=challenge,
-                    title=message.title,
-                    body=message.body,
-                    url=message.url,
-                    created_at=now,
-                )
-            )
-        if email_on:
-            deliveries.append(
-                EmailDelivery(
-                    user_id=user_id,
-                    kind=kind,
-                    challenge=challenge,
-                    subject=message.title,
-                    body=message.body,
-                    url=message.url,
-                    created_at=now,
-                )
-            )
+        _queue(
+            notifications if site_on else None,
+            deliveries if email_on else None,
+            user_id=user_id,
+            kind=kind,
+            challenge=challenge,
+            message=messages[_language(lang)],
+            now=now,
+        )
     Notification.objects.bulk_create(notifications)
     EmailDelivery.objects.bulk_create(deliveries)
     event_record(
@@ -398,32 +382,17 @@ def _notify(*, challenge, audiences: list[Audience], everyone: Q | None, exclude
         for user_id in ids:
             message = messages[_language(languages[user_id])]
             email_on, site_on = off.get((user_id, kind.value), (True, True))
-            if site_on:
-                in_site += 1
-                notifications.append(
-                    Notification(
-                        user_id=user_id,
-                        kind=kind,
-                        challenge=challenge,
-                        title=message.title,
-                        body=message.body,
-                        url=message.url,
-                        created_at=now,
-                    )
-                )
-            if email_on:
-                emails += 1
-                deliveries.append(
-                    EmailDelivery(
-                        user_id=user_id,
-                        kind=kind,
-                        challenge=challenge,
-                        subject=message.title,
-                        body=message.body,
-                        url=message.url,
-                        created_at=now,
-                    )
-                )
+            in_site += site_on
+            emails += email_on
+            _queue(
+                notifications if site_on else None,
+                deliveries if email_on else None,
+                user_id=user_id,
+                kind=kind,
+                challenge=challenge,
+                message=message,
+                now=now,
+            )
         subject = audience.subject
         if subject is None and kind not in PROPOSAL_KINDS:
             subject = challenge
@@ -453,6 +422,35 @@ def _notify(*, challenge, audiences: list[Audience], everyone: Q | None, exclude
     delivery_ids = [delivery.pk for delivery in deliveries]
     if delivery_ids:
         transaction.on_commit(partial(_enqueue_emails, delivery_ids), robust=True)
+
+
+def _queue(notifications, deliveries, *, user_id, kind, challenge, message, now) -> None:
+    """Add one person's notification and email to the lists to insert (``None``: a channel
+    they turned off)."""
+    if notifications is not None:
+        notifications.append(
+            Notification(
+                user_id=user_id,
+                kind=kind,
+                challenge=challenge,
+                title=message.title,
+                body=message.body,
+                url=message.url,
+                created_at=now,
+            )
+        )
+    if deliveries is not None:
+        deliveries.append(
+            EmailDelivery(
+                user_id=user_id,
+                kind=kind,
+                challenge=challenge,
+                subject=message.title,
+                body=message.body,
+                url=message.url,
+                created_at=now,
+            )
+        )
 
 
 def _enqueue_emails(delivery_ids: list[int]) -> None:
