@@ -68,3 +68,19 @@ def test_other_members_of_the_bidding_company_hear_it_too():
     colleague = MembershipFactory(organization=company, role=Role.ADMIN).user
     _answer(challenge)
     assert _answered(colleague) == 1
+
+
+def test_an_amendment_tells_submitters_why_they_must_reconfirm():
+    from retos.challenges.amendments import challenge_amend
+
+    challenge = ChallengeFactory()
+    _proposal, submitter, _version = submitted_proposal(challenge)
+    official = MembershipFactory(organization=challenge.body, role=Role.OFFICIAL).user
+    challenge_amend(
+        challenge=challenge,
+        actor=official,
+        reason="La ley de protección civil cambió los requisitos.",
+        changes={"context": "Nuevo contexto legal."},
+    )
+    notice = Notification.objects.get(user=submitter, kind=Kind.PROPOSAL_RECONFIRM)
+    assert "La ley de protección civil cambió los requisitos." in notice.body

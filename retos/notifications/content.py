@@ -29,6 +29,12 @@ class Message:
     url: str  # a path on this site, in the language of the message
 
 
+def _reason(context) -> str:
+    """The published reason of an amendment or a stage change, as a closing paragraph."""
+    reason = (context.get("reason") or "").strip()
+    return "\n\n" + _("Reason given: %(reason)s") % {"reason": reason} if reason else ""
+
+
 def _url(challenge, context: dict[str, Any]) -> str:
     name = context.get("url_name") or "challenges:detail"
     kwargs = context.get("url_kwargs") or {"slug": challenge.slug}
@@ -61,9 +67,7 @@ def _question_answered(challenge, context) -> tuple[str, str]:
 def _amendment_published(challenge, context) -> tuple[str, str]:
     title = _("“%(challenge)s” was amended") % {"challenge": challenge.title}
     body = _("The agency published an amendment to the terms. Read what changed and why.")
-    reason = (context.get("reason") or "").strip()
-    if reason:
-        body += "\n\n" + _("Reason given: %(reason)s") % {"reason": reason}
+    body += _reason(context)
     return title, body
 
 
@@ -92,9 +96,7 @@ def _stage_changed(challenge, context) -> tuple[str, str]:
         "stage": stage.label,
     }
     body = str(STAGE_DESCRIPTIONS[stage])
-    reason = (context.get("reason") or "").strip()
-    if reason:
-        body += "\n\n" + _("Reason given: %(reason)s") % {"reason": reason}
+    body += _reason(context)
     return title, body
 
 
@@ -165,9 +167,7 @@ def _proposal_admissibility(challenge, context) -> tuple[str, str]:
     else:
         title = _("The admissibility of your proposal to “%(challenge)s” is decided") % names
         body = _("The agency reviewed the opened proposal. Its decision is on your proposal page.")
-    reason = (context.get("reason") or "").strip()
-    if reason:
-        body += "\n\n" + _("Reason given: %(reason)s") % {"reason": reason}
+    body += _reason(context)
     return title, body
 
 
@@ -189,6 +189,7 @@ def _proposal_reconfirm(challenge, context) -> tuple[str, str]:
         )
         % {"deadline": _deadline(challenge, context)}
     )
+    body += _reason(context)
     return title, body
 
 
@@ -210,6 +211,7 @@ def _proposal_draft_amended(challenge, context) -> tuple[str, str]:
         )
         % {"deadline": _deadline(challenge, context)}
     )
+    body += _reason(context)
     return title, body
 
 

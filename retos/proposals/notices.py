@@ -63,6 +63,7 @@ def proposals_notify_amendment(*, challenge, amendment) -> None:
                 kind=kinds[proposal.status],
                 context={
                     "number": amendment.number,
+                    "reason": amendment.reason,
                     "url_name": "proposals:detail",
                     "url_kwargs": {"public_id": str(proposal.public_id)},
                 },
