@@ -119,6 +119,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with a flush that respects the ledger's append-only triggers.
+    DATABASES["default"]["ENGINE"] = "retos.core.sqlite_backend"
     # WAL lets readers proceed while one writer commits; the timeout queues writers instead of
     # failing them with "database is locked".
     DATABASES["default"]["OPTIONS"] = {

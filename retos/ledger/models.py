@@ -48,6 +48,9 @@ class Event(models.Model):
     subject_id = models.CharField(_("subject id"), max_length=64)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     public = models.BooleanField(_("public"), default=True)
+    # The chain (see chain.py): the previous event's hash, and this event's own.
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
 
     objects = EventQuerySet.as_manager()
 

@@ -1,8 +1,11 @@
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from retos.ledger import chain
 from retos.ledger.models import Event
 
 
@@ -23,13 +26,36 @@ def event_record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("ledger events are written inside the service's transaction")
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return Event.objects.create(
+    _lock_head()
+    head = Event.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    sequence, prev_hash = (head[0] + 1, head[1]) if head else (1, chain.GENESIS)
+    event = Event(
+        sequence=sequence,
         occurred_at=occurred_at or timezone.now(),
         actor=actor if authenticated else None,
         actor_label=actor.display_name if authenticated else "system",
         action=action,
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
-        payload=payload or {},
+        # Stored as it reads back from JSON, so the hash of the stored event is the same.
+        payload=json.loads(json.dumps(payload or {}, cls=DjangoJSONEncoder)),
         public=public,
+        prev_hash=prev_hash,
     )
+    event.hash = chain.event_hash(event)
+    event.save(force_insert=True)
+    return event
+
+
+# Any 64-bit number of our own: the key of the advisory lock that orders ledger appends.
+_LEDGER_LOCK_KEY = 7_372_281_004
+
+
+def _lock_head() -> None:
+    """Take the ledger's append lock until the transaction ends, so that events are chained in
+    commit order. On PostgreSQL an advisory transaction lock; SQLite already lets one writer at
+    a time (transactions begin IMMEDIATE)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LEDGER_LOCK_KEY])
