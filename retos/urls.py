@@ -5,12 +5,14 @@ from django.views.i18n import set_language
 
 from retos.challenges import views as challenge_views
 from retos.core import views as core_views
+from retos.ledger.urls import data_urlpatterns as ledger_data_urlpatterns
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("_ping", core_views.ping, name="ping"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("transparency/", include(ledger_data_urlpatterns)),
 ]
 
 # Spanish at the root, English under /en/.
@@ -24,5 +26,6 @@ urlpatterns += i18n_patterns(
     path("", include("retos.documents.urls")),
     path("", include("retos.drafting.urls")),
     path("", include("retos.proposals.urls")),
+    path("", include("retos.ledger.urls")),
     prefix_default_language=False,
 )
