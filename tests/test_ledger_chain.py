@@ -135,3 +135,11 @@ def test_the_model_and_queryset_refuse_too():
         event.save()
     with pytest.raises(AppendOnlyError):
         Event.objects.all().delete()
+
+
+def test_each_event_has_its_own_salt_inside_its_hash():
+    events = _events(3)
+    assert len({e.salt for e in events}) == 3 and all(len(e.salt) == 32 for e in events)
+    forged = Event.objects.get(pk=events[0].pk)
+    forged.salt = "0" * 32
+    assert chain.event_hash(forged) != events[0].hash

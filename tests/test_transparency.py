@@ -34,6 +34,7 @@ PUBLIC_KEYS = {
     "payload",
     "public",
     "prev_hash",
+    "salt",
     "hash",
 }
 REDACTED_KEYS = {"sequence", "public", "prev_hash", "hash"}

@@ -27,6 +27,7 @@ def canonical(
     payload: dict,
     public: bool,
     prev_hash: str,
+    salt: str,
 ) -> bytes:
     """The exact bytes an event's hash covers. Times are UTC ISO 8601 with microseconds."""
     document = {
@@ -40,6 +41,7 @@ def canonical(
         "payload": payload,
         "public": public,
         "prev_hash": prev_hash,
+        "salt": salt,
     }
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
         "utf-8"
@@ -64,6 +66,7 @@ def event_canonical(event) -> bytes:
         payload=event.payload,
         public=event.public,
         prev_hash=event.prev_hash,
+        salt=event.salt,
     )
 
 

@@ -48,7 +48,10 @@ class Event(models.Model):
     subject_id = models.CharField(_("subject id"), max_length=64)
     payload = models.JSONField(_("payload"), default=dict, blank=True)
     public = models.BooleanField(_("public"), default=True)
-    # The chain (see chain.py): the previous event's hash, and this event's own.
+    # The chain (see chain.py): a random salt, the previous event's hash, and this event's own.
+    # The salt is published only with public events: without it, the hash of a sealed event
+    # cannot be used to confirm a guess of what it records.
+    salt = models.CharField(_("salt"), max_length=32)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 

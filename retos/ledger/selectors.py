@@ -39,6 +39,7 @@ _FIELDS = (
     "payload",
     "public",
     "prev_hash",
+    "salt",
     "hash",
 )
 

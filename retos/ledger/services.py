@@ -1,4 +1,5 @@
 import json
+import secrets
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -41,6 +42,7 @@ def event_record(
         payload=json.loads(json.dumps(payload or {}, cls=DjangoJSONEncoder)),
         public=public,
         prev_hash=prev_hash,
+        salt=secrets.token_hex(16),
     )
     event.hash = chain.event_hash(event)
     event.save(force_insert=True)

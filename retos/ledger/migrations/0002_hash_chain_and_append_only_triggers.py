@@ -2,6 +2,7 @@
 remove an event (triggers on PostgreSQL and SQLite)."""
 
 import hashlib
+import secrets
 
 from django.db import migrations, models
 
@@ -12,9 +13,12 @@ def chain_existing(apps, schema_editor):
     Event = apps.get_model("ledger", "Event")
     previous = chain.GENESIS
     for event in Event.objects.order_by("sequence").iterator(chunk_size=2000):
+        event.salt = secrets.token_hex(16)
         event.prev_hash = previous
         event.hash = hashlib.sha256(chain.event_canonical(event)).hexdigest()
-        Event.objects.filter(pk=event.pk).update(prev_hash=event.prev_hash, hash=event.hash)
+        Event.objects.filter(pk=event.pk).update(
+            salt=event.salt, prev_hash=event.prev_hash, hash=event.hash
+        )
         previous = event.hash
 
 
@@ -34,6 +38,12 @@ class Migration(migrations.Migration):
     dependencies = [("ledger", "0001_initial")]
 
     operations = [
+        migrations.AddField(
+            model_name="event",
+            name="salt",
+            field=models.CharField(default="", max_length=32, verbose_name="salt"),
+            preserve_default=False,
+        ),
         migrations.AddField(
             model_name="event",
             name="prev_hash",
