@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "retos.clarifications",
     "retos.notifications",
     "retos.proposals",
+    "retos.opendata",
     "retos.demo",
 ]
 

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from retos.challenges import views as challenge_views
 from retos.core import views as core_views
 from retos.ledger.urls import data_urlpatterns as ledger_data_urlpatterns
+from retos.opendata.urls import data_urlpatterns as opendata_data_urlpatterns
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -13,6 +14,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("transparency/", include(ledger_data_urlpatterns)),
+    path("datos/", include(opendata_data_urlpatterns)),
 ]
 
 # Spanish at the root, English under /en/.
@@ -27,5 +29,6 @@ urlpatterns += i18n_patterns(
     path("", include("retos.drafting.urls")),
     path("", include("retos.proposals.urls")),
     path("", include("retos.ledger.urls")),
+    path("", include("retos.opendata.urls")),
     prefix_default_language=False,
 )
