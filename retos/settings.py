@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "retos.notifications",
     "retos.proposals",
     "retos.opendata",
+    "retos.statistics",
     "retos.demo",
 ]
 

@@ -30,5 +30,6 @@ urlpatterns += i18n_patterns(
     path("", include("retos.proposals.urls")),
     path("", include("retos.ledger.urls")),
     path("", include("retos.opendata.urls")),
+    path("estadisticas/", include("retos.statistics.urls")),
     prefix_default_language=False,
 )
