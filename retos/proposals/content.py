@@ -307,5 +307,20 @@ def canonical_bytes(
     )
 
 
+def act_document_bytes(act) -> bytes:
+    """The canonical JSON of a published opening act: what its SHA-256 (``act.sha256``) covers
+    and what the act's JSON download serves, so anyone can recompute the digest."""
+    document = {
+        "challenge": act.challenge.slug,
+        "opened_at": act.opened_at.isoformat(),
+        "proposals": act.entries,
+        "proposals_count": act.proposals_count,
+        "withdrawn_count": act.withdrawn_count,
+    }
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

@@ -7,7 +7,6 @@ and its figures are read only once ``opened_at`` is set.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -154,19 +153,6 @@ def published_act(user, slug: str) -> PublishedAct:
     if act is None:
         raise Http404
     return PublishedAct(challenge=challenge, act=act, entries=[_entry(e) for e in act.entries])
-
-
-def act_document_bytes(act: OpeningAct) -> bytes:
-    """The canonical JSON whose SHA-256 is the act's digest (``services.act_digest``): anyone
-    can download it and recompute the digest (a test keeps the two in step)."""
-    document = {
-        "challenge": act.challenge.slug,
-        "opened_at": act.opened_at.isoformat(),
-        "proposals": act.entries,
-        "proposals_count": act.proposals_count,
-        "withdrawn_count": act.withdrawn_count,
-    }
-    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def opening_summary(user, challenge: Challenge) -> dict | None:

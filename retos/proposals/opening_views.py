@@ -25,6 +25,7 @@ from retos.core import rules
 from retos.core.errors import DomainError
 from retos.core.formatting import format_datetime
 from retos.proposals import opening_pdf, opening_selectors, services
+from retos.proposals.content import act_document_bytes
 from retos.proposals.opening_forms import AdmissibilityForm
 
 
@@ -114,7 +115,7 @@ def opening_act_pdf(request, slug):
 def opening_act_json(request, slug):
     """The act's canonical JSON, byte for byte what its SHA-256 covers."""
     published = opening_selectors.published_act(request.user, slug)
-    data = opening_selectors.act_document_bytes(published.act)
+    data = act_document_bytes(published.act)
     response = HttpResponse(data, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="acta-apertura-{published.challenge.slug}.json"'

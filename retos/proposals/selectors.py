@@ -18,9 +18,9 @@ from django.utils import timezone
 from retos.challenges.models import Challenge
 from retos.core import rules
 from retos.organizations.eligibility import Eligibility, company_eligibility
-from retos.organizations.models import Organization
+from retos.organizations.models import Membership, Organization
 from retos.proposals.models import Proposal, ProposalVersion
-from retos.proposals.permissions import is_company_member
+from retos.proposals.permissions import COMPANY_ROLES, is_company_member
 
 
 def _proposal(public_id) -> Proposal:
@@ -105,10 +105,11 @@ class ProposalEntry:
 
 def user_companies(user) -> list[Organization]:
     """The companies ``user`` may write proposals for (one query)."""
-    from retos.proposals.services import company_memberships
-
+    memberships = Membership.objects.filter(
+        user=user, role__in=COMPANY_ROLES, organization__kind="company"
+    ).select_related("organization")
     seen = {}
-    for membership in company_memberships(user).order_by("organization__name"):
+    for membership in memberships.order_by("organization__name"):
         seen.setdefault(membership.organization_id, membership.organization)
     return list(seen.values())
 

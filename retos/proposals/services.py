@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ from retos.core.formatting import format_datetime
 from retos.documents.validation import DEFAULT_KINDS, validate_upload
 from retos.ledger.services import event_record
 from retos.organizations.eligibility import company_eligibility
-from retos.organizations.models import Membership, Organization
+from retos.organizations.models import Organization
 from retos.proposals import content as sections_content
 from retos.proposals.models import (
     Admissibility,
@@ -69,8 +69,19 @@ def _attachment_name(attachment: ProposalAttachment, envelope: Envelope) -> str:
 
 
 def terms_version(challenge: Challenge) -> int:
-    """The version of the published terms: 1, plus one per amendment."""
-    return 1 + challenge.amendments.count()
+    """The version of the published terms: 1, plus one per amendment (read from the
+    ``amendments_count`` annotation when a selector added it)."""
+    counted = challenge.__dict__.get("amendments_count")
+    return 1 + (counted if counted is not None else challenge.amendments.count())
+
+
+def reconfirmation_due(*, status: str, last_terms_version: int | None, current: int) -> bool:
+    """A submitted proposal whose last version confirmed older terms than ``current``."""
+    return (
+        status == Status.SUBMITTED
+        and last_terms_version is not None
+        and (last_terms_version < current)
+    )
 
 
 def _event(proposal: Proposal, *, actor, action: str, payload: dict | None = None, now=None):
@@ -470,7 +481,11 @@ def needs_reconfirmation(proposal: Proposal) -> bool:
     """A submitted proposal whose counted version confirmed older terms than the current ones
     (an amendment was published after it): it must be submitted again before the deadline."""
     version = counted_version(proposal)
-    return version is not None and version.terms_version < terms_version(proposal.challenge)
+    return reconfirmation_due(
+        status=proposal.status,
+        last_terms_version=version.terms_version if version else None,
+        current=terms_version(proposal.challenge),
+    )
 
 
 def proposal_version_read(*, version: ProposalVersion, actor) -> dict:
@@ -562,12 +577,17 @@ def _act_entries(challenge: Challenge) -> tuple[list[dict], int]:
     entries = []
     current_terms = terms_version(challenge)
     proposals = (
-        Proposal.objects.filter(challenge=challenge, status=Status.SUBMITTED)
+        Proposal.objects.filter(challenge=challenge)
+        .in_opening()
         .select_related("company")
+        .prefetch_related(
+            Prefetch("versions", queryset=ProposalVersion.objects.order_by("-number"))
+        )
         .order_by("submitted_at", "id")
     )
     for proposal in proposals:
-        version = counted_version(proposal)
+        # The version that counts is the last (see counted_version), read from the prefetch.
+        version = proposal.versions.all()[0]
         document = json.loads(
             _envelope(proposal).unseal(bytes(version.content), f"version:{version.number}")
         )
@@ -594,16 +614,7 @@ def _act_entries(challenge: Challenge) -> tuple[list[dict], int]:
 
 
 def act_digest(act: OpeningAct) -> str:
-    document = {
-        "challenge": act.challenge.slug,
-        "opened_at": act.opened_at.isoformat(),
-        "proposals": act.entries,
-        "proposals_count": act.proposals_count,
-        "withdrawn_count": act.withdrawn_count,
-    }
-    return sections_content.sha256_hex(
-        json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
-    )
+    return sections_content.sha256_hex(sections_content.act_document_bytes(act))
 
 
 @transaction.atomic
@@ -752,10 +763,3 @@ def proposal_admissibility_set(
         },
     )
     return _refresh(proposal, locked)
-
-
-def company_memberships(user):
-    """The companies ``user`` may write proposals for."""
-    return Membership.objects.filter(
-        user=user, role__in=COMPANY_ROLES, organization__kind="company"
-    ).select_related("organization")

@@ -189,17 +189,12 @@ def _submissions_open(challenge) -> bool:
     return challenge.window_open("submissions", timezone.now())
 
 
-def _terms_now(challenge) -> int:
-    counted = challenge.__dict__.get("amendments_count")
-    return 1 + counted if counted is not None else services.terms_version(challenge)
-
-
 def _needs_reconfirmation(proposal, last_terms_version, challenge, submissions_open) -> bool:
-    return (
-        proposal.status == Status.SUBMITTED
-        and submissions_open
-        and last_terms_version is not None
-        and last_terms_version < _terms_now(challenge)
+    # Only while it can still be done: after the deadline the banner would ask the impossible.
+    return submissions_open and services.reconfirmation_due(
+        status=proposal.status,
+        last_terms_version=last_terms_version,
+        current=services.terms_version(challenge),
     )
 
 
@@ -715,6 +710,7 @@ class DashboardRow:
     challenge: object
     submissions_open: bool
     reconfirm: bool
+    terms_now: int
     action: tuple[str, str] | None
 
 
@@ -755,6 +751,7 @@ def dashboard(request):
                 challenge=challenge,
                 submissions_open=submissions_open,
                 reconfirm=reconfirm,
+                terms_now=services.terms_version(challenge),
                 action=_next_action(proposal, challenge, submissions_open, reconfirm),
             )
         )
@@ -792,7 +789,7 @@ def detail(request, public_id):
             "reconfirm": _needs_reconfirmation(
                 proposal, last.terms_version if last else None, challenge, submissions_open
             ),
-            "terms_now": _terms_now(challenge),
+            "terms_now": services.terms_version(challenge),
             "unsubmitted_changes": last is not None and proposal.draft_saved_at > last.received_at,
             "can_edit": rules.can(request.user, "proposal:edit", proposal),
             "can_submit": rules.can(request.user, "proposal:submit", proposal) and submissions_open,
