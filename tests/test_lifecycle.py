@@ -25,6 +25,7 @@ ALLOWED = {
     "confirm_finalists": {"body_approver"},
     "decide": {"body_approver"},
     "award": {"body_approver"},
+    "reopen_evaluation": {"body_approver"},
     "start_implementation": {"body_official", "body_approver"},
     "complete": {"body_approver"},
     "cancel": {"body_approver"},

@@ -172,6 +172,8 @@ class Challenge(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     evaluation_at = models.DateTimeField(null=True, blank=True)
     finalists_at = models.DateTimeField(null=True, blank=True)
+    # Set when an upheld complaint returned the decided challenge to evaluation.
+    evaluation_reopened_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     awarded_at = models.DateTimeField(null=True, blank=True)
     implementation_at = models.DateTimeField(null=True, blank=True)

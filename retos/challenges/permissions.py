@@ -58,6 +58,7 @@ TRANSITION_ACTORS: dict[str, Predicate] = {
     "confirm_finalists": is_body_approver,
     "decide": is_body_approver,
     "award": is_body_approver,
+    "reopen_evaluation": is_body_approver,
     "start_implementation": is_body_official,
     "complete": is_body_approver,
     "cancel": is_body_approver,

@@ -208,8 +208,24 @@ def submission_window_problem(challenge: Challenge, publish_at) -> str | None:
     return None
 
 
+# Conditions that later stages' apps put on a transition (``register_guard``): each takes the
+# locked challenge and returns the problems (empty when the transition may go ahead). The
+# evaluation app, for instance, refuses to start evaluation without a panel covering every
+# criterion, and to confirm finalists without a selection recorded in the same transaction.
+GUARDS: dict[str, list] = {}
+
+
+def register_guard(name: str, guard) -> None:
+    """Add ``guard(challenge) -> list[str]`` to the transition called ``name``."""
+    GUARDS.setdefault(name, []).append(guard)
+
+
 def _guard(transition: Transition, challenge: Challenge, now, publish_at=None) -> None:
     """Conditions beyond role and stage that a transition needs."""
+    for guard in GUARDS.get(transition.name, []):
+        problems = guard(challenge)
+        if problems:
+            raise DomainError(" ".join(str(p) for p in problems), code=f"{transition.name}_blocked")
     if transition.name == "submit_for_review":
         problems = challenge_problems(challenge)
         if problems:
@@ -432,6 +448,12 @@ def challenge_award(*, challenge: Challenge, actor) -> Challenge:
     return _transition(challenge=challenge, actor=actor, target=Stage.AWARDED)
 
 
+def challenge_reopen_evaluation(*, challenge: Challenge, actor, reason: str) -> Challenge:
+    """An upheld complaint returns the decided challenge to evaluation (called by the
+    complaints service, which voids the decision first)."""
+    return _transition(challenge=challenge, actor=actor, target=Stage.EVALUATION, reason=reason)
+
+
 def challenge_start_implementation(*, challenge: Challenge, actor) -> Challenge:
     """The winner starts building; milestones and payments follow."""
     return _transition(challenge=challenge, actor=actor, target=Stage.IMPLEMENTATION)
@@ -462,6 +484,7 @@ SERVICES = {
     "confirm_finalists": challenge_confirm_finalists,
     "decide": challenge_decide,
     "award": challenge_award,
+    "reopen_evaluation": challenge_reopen_evaluation,
     "start_implementation": challenge_start_implementation,
     "complete": challenge_complete,
     "cancel": challenge_cancel,

@@ -125,6 +125,15 @@ TRANSITIONS: list[Transition] = [
     ),
     Transition(Stage.FINALISTS, Stage.DECIDED, "decide", _("Publish the decision"), "decided_at"),
     Transition(Stage.DECIDED, Stage.AWARDED, "award", _("Record the award"), "awarded_at"),
+    # Only an upheld complaint (inconformidad) makes this move, with the complaint's reason.
+    Transition(
+        Stage.DECIDED,
+        Stage.EVALUATION,
+        "reopen_evaluation",
+        _("Return to evaluation"),
+        "evaluation_reopened_at",
+        needs_reason=True,
+    ),
     Transition(
         Stage.AWARDED,
         Stage.IMPLEMENTATION,

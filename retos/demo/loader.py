@@ -106,6 +106,7 @@ ACTORS = {
     "confirm_finalists": Role.APPROVER,
     "decide": Role.APPROVER,
     "award": Role.APPROVER,
+    "reopen_evaluation": Role.APPROVER,
     "start_implementation": Role.OFFICIAL,
     "complete": Role.APPROVER,
     "cancel": Role.APPROVER,

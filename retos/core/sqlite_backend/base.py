@@ -1,5 +1,6 @@
 """SQLite, with one change: ``flush`` (used by ``manage.py flush`` and transactional tests)
-lifts the ledger's append-only triggers while it empties every table, and puts them back.
+lifts the append-only triggers (the ledger's, and the submitted scores') while it empties
+every table, and puts them back.
 
 SQLite has no TRUNCATE, so emptying the database is a DELETE that the triggers refuse, as they
 should for any other DELETE. PostgreSQL needs no such backend: its flush is a TRUNCATE, which the
@@ -8,7 +9,11 @@ row triggers do not see.
 
 from django.db.backends.sqlite3 import base, operations
 
-from retos.ledger.triggers import SQLITE_CREATE, SQLITE_DROP
+from retos.evaluation import triggers as score_triggers
+from retos.ledger import triggers as ledger_triggers
+
+# table -> the module holding its SQLITE_DROP and SQLITE_CREATE statements
+GUARDED_TABLES = {"ledger_event": ledger_triggers, "evaluation_score": score_triggers}
 
 
 class DatabaseOperations(operations.DatabaseOperations):
@@ -16,9 +21,10 @@ class DatabaseOperations(operations.DatabaseOperations):
         statements = super().sql_flush(
             style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
-        if "ledger_event" not in tables:
-            return statements
-        return [*SQLITE_DROP, *statements, *SQLITE_CREATE]
+        guarded = [module for table, module in GUARDED_TABLES.items() if table in tables]
+        drop = [sql for module in guarded for sql in module.SQLITE_DROP]
+        create = [sql for module in guarded for sql in module.SQLITE_CREATE]
+        return [*drop, *statements, *create]
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

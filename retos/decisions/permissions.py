@@ -1,0 +1,1 @@
+"""Named permissions (see retos/core/rules.py)."""
