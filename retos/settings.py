@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "retos.evaluation",
     "retos.decisions",
     "retos.contracts",
+    "retos.ocds",
     "retos.opendata",
     "retos.statistics",
     "retos.demo",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("transparency/", include(ledger_data_urlpatterns)),
     path("datos/", include(opendata_data_urlpatterns)),
+    path("ocds/", include("retos.ocds.urls")),
 ]
 
 # Spanish at the root, English under /en/.
@@ -28,6 +29,11 @@ urlpatterns += i18n_patterns(
     path("", include("retos.documents.urls")),
     path("", include("retos.drafting.urls")),
     path("", include("retos.proposals.urls")),
+    path("", include("retos.evaluation.urls")),
+    path("", include("retos.evaluation.ranking_urls")),
+    path("", include("retos.decisions.urls")),
+    path("", include("retos.decisions.complaint_urls")),
+    path("", include("retos.contracts.urls")),
     path("", include("retos.ledger.urls")),
     path("", include("retos.opendata.urls")),
     path("estadisticas/", include("retos.statistics.urls")),

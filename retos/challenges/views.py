@@ -47,7 +47,8 @@ def challenge_list(request):
     )
 
 
-STAMPS = {t.target: t.stamp for t in TRANSITIONS_BY_PAIR.values()}
+# The stamp of the first arrival in each stage (a return to evaluation has its own stamp).
+STAMPS = {t.target: t.stamp for t in TRANSITIONS_BY_PAIR.values() if t.name != "reopen_evaluation"}
 
 
 def _timeline(challenge: Challenge) -> list[dict]:
@@ -86,6 +87,9 @@ def _timeline(challenge: Challenge) -> list[dict]:
     ]
 
 
+DEDICATED_PAGES = {"open", "confirm_finalists", "decide", "award", "complete", "reopen_evaluation"}
+
+
 def _actions(user, challenge: Challenge) -> list:
     if not user.is_authenticated:
         return []
@@ -93,8 +97,10 @@ def _actions(user, challenge: Challenge) -> list:
     candidates = transitions_from(current)
     if challenge.stage != current:  # closed by time, not yet recorded: offer to record it
         candidates = [TRANSITIONS_BY_PAIR[(Stage.PUBLISHED, Stage.CLOSED)], *candidates]
-    # Opening takes two officers: it goes through the officers' page (``opening`` below).
-    candidates = [t for t in candidates if t.name != "open"]
+    # These go through their own pages, which record what the transition needs (the opening
+    # act's two officers, the finalists, the decision, the award and contract, the delivery)
+    # and an upheld complaint: a bare button could only be refused.
+    candidates = [t for t in candidates if t.name not in DEDICATED_PAGES]
     return [t for t in candidates if rules.can(user, t.permission, challenge)]
 
 
@@ -109,7 +115,10 @@ def detail_context(request, challenge: Challenge) -> dict:
     ]
     from retos.challenges.amendments import amendments_shown
     from retos.clarifications.selectors import public_clarifications
+    from retos.contracts.selectors import contract_summary
+    from retos.decisions.selectors import decision_summary
     from retos.documents.selectors import public_documents
+    from retos.evaluation.selectors import evaluation_summary
     from retos.notifications.selectors import follow_state
     from retos.proposals.opening_selectors import opening_summary
     from retos.proposals.selectors import proposal_entry
@@ -127,6 +136,12 @@ def detail_context(request, challenge: Challenge) -> dict:
         "stage_description": STAGE_DESCRIPTIONS[challenge.current_stage],
         "actions": _actions(request.user, challenge),
         "opening": opening_summary(request.user, challenge),
+        # After the opening: the panel, the ranking and finalists (evaluation), the demos, the
+        # decision and complaints (decisions), the award, contract and delivery (contracts).
+        # Each is None when there is nothing to show this person.
+        "evaluation": evaluation_summary(request.user, challenge),
+        "decision": decision_summary(request.user, challenge),
+        "contract": contract_summary(request.user, challenge),
         # "Take part": the person's own companies and proposals only (proposals app).
         "proposal_entry": proposal_entry(request.user, challenge) if challenge.is_public else None,
         "problems": services.challenge_problems(challenge)

@@ -7,4 +7,4 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Decisions and complaints")
 
     def ready(self):
-        from retos.decisions import permissions  # noqa: F401  (registers the rules)
+        from retos.decisions import complaint_permissions, permissions  # noqa: F401  (rules)

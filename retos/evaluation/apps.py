@@ -7,4 +7,4 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        from retos.evaluation import permissions  # noqa: F401  (registers the rules)
+        from retos.evaluation import permissions, ranking_permissions  # noqa: F401  (rules)

@@ -215,6 +215,81 @@ def _proposal_draft_amended(challenge, context) -> tuple[str, str]:
     return title, body
 
 
+def _bidders_cancelled(challenge, context) -> tuple[str, str]:
+    title = _("“%(challenge)s” was cancelled") % {"challenge": challenge.title}
+    body = _(
+        "The agency cancelled the challenge your company bid on. Nothing else will happen to "
+        "your proposal."
+    )
+    return title, body + _reason(context)
+
+
+def _finalist_selected(challenge, context) -> tuple[str, str]:
+    title = _("Your proposal to “%(challenge)s” is a finalist") % {"challenge": challenge.title}
+    deadline = context.get("demo_deadline")
+    body = _("Congratulations: the agency confirmed your proposal as a finalist.")
+    if deadline:
+        body += " " + _("Submit your demo before %(deadline)s.") % {
+            "deadline": format_datetime(
+                datetime.fromisoformat(deadline).astimezone(UTC), challenge.body.time_zone
+            )
+        }
+    return title, body
+
+
+def _demo_scheduled(challenge, context) -> tuple[str, str]:
+    title = _("Your demo for “%(challenge)s” is scheduled") % {"challenge": challenge.title}
+    if not context.get("starts_at"):
+        return title, _("The time of your presentation is on your proposal page.")
+    starts = datetime.fromisoformat(context["starts_at"]).astimezone(UTC)
+    body = _(
+        "Your presentation is on %(when)s at %(location)s. The calendar invitation is on your "
+        "proposal page."
+    ) % {
+        "when": format_datetime(starts, challenge.body.time_zone),
+        "location": context.get("location", ""),
+    }
+    return title, body
+
+
+def _decision_published(challenge, context) -> tuple[str, str]:
+    title = _("The decision on “%(challenge)s” is published") % {"challenge": challenge.title}
+    body = _(
+        "Read the decision: every admissible proposal's scores, each expert's justifications "
+        "and the reasons for each proposal not selected."
+    )
+    closes = context.get("complaints_close_at")
+    if closes:
+        body += " " + _("A bidder may file a complaint until %(deadline)s.") % {
+            "deadline": format_datetime(
+                datetime.fromisoformat(closes).astimezone(UTC), challenge.body.time_zone
+            )
+        }
+    return title, body
+
+
+def _complaint_updated(challenge, context) -> tuple[str, str]:
+    names = {"challenge": challenge.title, "number": context.get("number", "")}
+    title = _("Complaint %(number)s on “%(challenge)s”: %(status)s") % {
+        **names,
+        "status": context.get("status_label", ""),
+    }
+    response = (context.get("response") or "").strip()
+    body = _("The complaint changed state.")
+    if response:
+        body += "\n\n" + _("Response: %(response)s") % {"response": response}
+    return title, body
+
+
+def _contract_updated(challenge, context) -> tuple[str, str]:
+    title = _("“%(challenge)s”: %(what)s") % {
+        "challenge": challenge.title,
+        "what": context.get("what", ""),
+    }
+    body = (context.get("detail") or "").strip() or _("The contract's page shows the details.")
+    return title, body
+
+
 RENDERERS = {
     Kind.QUESTION_ANSWERED: _question_answered,
     Kind.AMENDMENT_PUBLISHED: _amendment_published,
@@ -226,6 +301,12 @@ RENDERERS = {
     Kind.PROPOSAL_ADMISSIBILITY: _proposal_admissibility,
     Kind.PROPOSAL_RECONFIRM: _proposal_reconfirm,
     Kind.PROPOSAL_DRAFT_AMENDED: _proposal_draft_amended,
+    Kind.BIDDERS_CANCELLED: _bidders_cancelled,
+    Kind.FINALIST_SELECTED: _finalist_selected,
+    Kind.DEMO_SCHEDULED: _demo_scheduled,
+    Kind.DECISION_PUBLISHED: _decision_published,
+    Kind.COMPLAINT_UPDATED: _complaint_updated,
+    Kind.CONTRACT_UPDATED: _contract_updated,
 }
 
 

@@ -35,6 +35,12 @@ class Kind(models.TextChoices):
         "proposal_draft_amended",
         _("The terms change while a proposal is a draft"),
     )
+    BIDDERS_CANCELLED = "bidders_cancelled", _("A challenge you bid on is cancelled")
+    FINALIST_SELECTED = "finalist_selected", _("Your proposal is a finalist")
+    DEMO_SCHEDULED = "demo_scheduled", _("Your demo is scheduled")
+    DECISION_PUBLISHED = "decision_published", _("The decision on a challenge you bid on")
+    COMPLAINT_UPDATED = "complaint_updated", _("A complaint is filed or changes state")
+    CONTRACT_UPDATED = "contract_updated", _("A milestone, payment or delivery changes")
 
 
 # The reminders ``send_deadline_reminders`` sends, each at most once per challenge and deadline.
@@ -50,11 +56,24 @@ PROPOSAL_KINDS = frozenset(
         Kind.PROPOSAL_ADMISSIBILITY,
         Kind.PROPOSAL_RECONFIRM,
         Kind.PROPOSAL_DRAFT_AMENDED,
+        # Sent to each bidder's members, possibly before the opening act (still sealed).
+        Kind.BIDDERS_CANCELLED,
+    }
+)
+# After the opening act: to the people a step concerns (finalists, bidders, complainants, the
+# supplier and the agency). Required reading, so transactional too.
+EVALUATION_KINDS = frozenset(
+    {
+        Kind.FINALIST_SELECTED,
+        Kind.DEMO_SCHEDULED,
+        Kind.DECISION_PUBLISHED,
+        Kind.COMPLAINT_UPDATED,
+        Kind.CONTRACT_UPDATED,
     }
 )
 # Always sent on the site and by email: a receipt or a required action is not an opinion one
 # can turn off. They are not offered on the preferences page, and no preference row names them.
-TRANSACTIONAL_KINDS = PROPOSAL_KINDS
+TRANSACTIONAL_KINDS = PROPOSAL_KINDS | EVALUATION_KINDS
 # What the preferences page offers, in the order of ``Kind``.
 PREFERENCE_KINDS = [kind for kind in Kind if kind not in TRANSACTIONAL_KINDS]
 

@@ -1,0 +1,1 @@
+"""Named permissions of complaints (see retos/core/rules.py)."""

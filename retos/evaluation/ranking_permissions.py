@@ -1,0 +1,1 @@
+"""Named permissions of the ranking and the finalists (see retos/core/rules.py)."""
