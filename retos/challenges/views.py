@@ -118,6 +118,7 @@ def detail_context(request, challenge: Challenge) -> dict:
     from retos.contracts.selectors import contract_summary
     from retos.decisions.selectors import decision_summary
     from retos.documents.selectors import public_documents
+    from retos.evaluation.ranking import finalists_summary
     from retos.evaluation.selectors import evaluation_summary
     from retos.notifications.selectors import follow_state
     from retos.proposals.opening_selectors import opening_summary
@@ -140,6 +141,7 @@ def detail_context(request, challenge: Challenge) -> dict:
         # decision and complaints (decisions), the award, contract and delivery (contracts).
         # Each is None when there is nothing to show this person.
         "evaluation": evaluation_summary(request.user, challenge),
+        "finalists": finalists_summary(request.user, challenge),
         "decision": decision_summary(request.user, challenge),
         "contract": contract_summary(request.user, challenge),
         # "Take part": the person's own companies and proposals only (proposals app).

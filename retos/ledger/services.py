@@ -10,6 +10,16 @@ from retos.ledger import chain
 from retos.ledger.models import Event
 
 
+# Called with each public event, in the same transaction, after it is stored: the OCDS app
+# publishes a release for the events that change the public record (``register_listener``).
+LISTENERS: list = []
+
+
+def register_listener(listener) -> None:
+    """Call ``listener(event)`` after each public event is appended (same transaction)."""
+    LISTENERS.append(listener)
+
+
 def event_record(
     *,
     actor,
@@ -46,6 +56,9 @@ def event_record(
     )
     event.hash = chain.event_hash(event)
     event.save(force_insert=True)
+    if public:
+        for listener in LISTENERS:
+            listener(event)
     return event
 
 
