@@ -9,7 +9,6 @@ from django.utils import timezone
 from retos.ledger import chain
 from retos.ledger.models import Event
 
-
 # Called with each public event, in the same transaction, after it is stored: the OCDS app
 # publishes a release for the events that change the public record (``register_listener``).
 LISTENERS: list = []
