@@ -369,6 +369,15 @@ def _notify_stage_change(challenge: Challenge, *, stage: Stage, reason: str, act
         context={"stage": stage, "reason": reason},
         exclude_user=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    if stage == Stage.CANCELLED:
+        # Every bidder hears it, followers or not, each about their own proposal.
+        from retos.proposals.notices import proposals_notify_cancellation
+
+        proposals_notify_cancellation(
+            challenge=challenge,
+            reason=reason,
+            exclude_user=actor if getattr(actor, "is_authenticated", False) else None,
+        )
 
 
 def challenge_submit_for_review(*, challenge: Challenge, actor) -> Challenge:

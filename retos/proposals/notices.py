@@ -101,3 +101,34 @@ def proposals_notify_answer(*, challenge, context: dict, exclude_user=None) -> N
         ],
         exclude_user=exclude_user,
     )
+
+
+def proposals_notify_cancellation(*, challenge, reason: str, exclude_user=None) -> None:
+    """Tell the members of every company with a draft or submitted proposal to ``challenge``
+    that it was cancelled, with the published reason, each linked to their own proposal.
+
+    Transactional (``bidders_cancelled``, a proposal kind): sent whatever their preferences.
+    Each group's sending is recorded privately on its proposal, so before the opening act
+    nothing public, and nothing on the challenge, counts or names the bidders. Call it inside
+    the cancelling transaction (``challenges.services._notify_stage_change`` does). A fixed
+    number of queries plus one private ledger event per proposal notified.
+    """
+    from retos.proposals.models import Status
+
+    proposals, members = _proposal_members(challenge, [Status.DRAFT, Status.SUBMITTED])
+    audiences = [
+        Audience(
+            users=members[proposal.company_id],
+            kind=Kind.BIDDERS_CANCELLED,
+            context={
+                "reason": reason,
+                "url_name": "proposals:detail",
+                "url_kwargs": {"public_id": str(proposal.public_id)},
+            },
+            subject=proposal,
+        )
+        for proposal in proposals
+        if members[proposal.company_id]
+    ]
+    if audiences:
+        notify_audiences(challenge=challenge, audiences=audiences, exclude_user=exclude_user)
