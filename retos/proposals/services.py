@@ -488,11 +488,17 @@ def needs_reconfirmation(proposal: Proposal) -> bool:
     )
 
 
-def proposal_version_read(*, version: ProposalVersion, actor) -> dict:
+def proposal_version_read(
+    *, version: ProposalVersion, actor, permission: str = "proposal:read"
+) -> dict:
     """A submitted version's canonical content, as a dict. Members read any of their versions;
-    after the opening act the body's officials read the version that counts."""
+    after the opening act the body's officials read the version that counts.
+
+    ``permission`` names the rule that lets ``actor`` in: ``proposal:read`` (the company and
+    the body), or ``evaluation:read_proposal`` (an assigned, non-recused evaluator, during
+    their round). Anyone who is not a member reads only the version that counts."""
     proposal = version.proposal
-    allowed = rules.can(actor, "proposal:read", proposal)
+    allowed = rules.can(actor, permission, proposal)
     if allowed and not _is_member(actor, proposal):
         counted = counted_version(proposal)
         allowed = counted is not None and counted.pk == version.pk
@@ -503,11 +509,13 @@ def proposal_version_read(*, version: ProposalVersion, actor) -> dict:
     )
 
 
-def attachment_read(*, attachment: ProposalAttachment, actor) -> tuple[str, bytes]:
+def attachment_read(
+    *, attachment: ProposalAttachment, actor, permission: str = "proposal:read"
+) -> tuple[str, bytes]:
     """An attachment's name and plaintext bytes. After opening, officials may read only the
-    attachments of the version that counts."""
+    attachments of the version that counts. ``permission`` as for ``proposal_version_read``."""
     proposal = attachment.proposal
-    allowed = rules.can(actor, "proposal:read", proposal)
+    allowed = rules.can(actor, permission, proposal)
     if allowed and not _is_member(actor, proposal):
         counted = counted_version(proposal)
         allowed = counted is not None and attachment.pk in {
