@@ -6,7 +6,8 @@ the catalog of delivered tools.
   open complaint.
 - ``Contract``: signature date, signed document, start and end.
 - ``Milestone``: deliverables and payment amount (their sum never exceeds the award).
-  ``MilestoneUpdate``: the supplier's progress posts. ``Payment``: what the agency paid, after
+  ``MilestoneUpdate``: the supplier's progress posts. ``MilestoneReview``: the agency accepts a
+  submitted milestone or returns it with observations. ``Payment``: what the agency paid, after
   accepting the milestone.
 - ``Delivery``: the final delivery (repository, licence the challenge allowed, a
   ``publiccode.yml`` valid against the local schema). Accepting it completes the challenge and
@@ -155,6 +156,41 @@ class MilestoneUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone} · {self.progress}%"
+
+
+class ReviewOutcome(models.TextChoices):
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned with observations")
+
+
+class MilestoneReview(models.Model):
+    """The agency's answer to a milestone submitted for acceptance (public): accepted, or
+    returned with observations (the supplier works on and submits again)."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.PROTECT, related_name="reviews")
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ReviewOutcome.choices)
+    note = models.TextField(_("observations"), blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["milestone", "reviewed_at", "id"]
+        verbose_name = _("milestone review")
+        verbose_name_plural = _("milestone reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=ReviewOutcome.values), name="milestone_review_outcome"
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="returned") | ~Q(note=""),
+                name="milestone_review_returned_has_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.milestone} · {self.outcome}"
 
 
 class Payment(models.Model):
