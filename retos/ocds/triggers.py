@@ -1,0 +1,43 @@
+"""The database itself refuses to change or remove a published OCDS release, whatever the
+code does (the admin site, a shell, a bug)."""
+
+SQLITE_CREATE = [
+    "CREATE TRIGGER IF NOT EXISTS ocds_release_no_update BEFORE UPDATE ON ocds_release "
+    "BEGIN SELECT RAISE(ABORT, 'OCDS releases are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS ocds_release_no_delete BEFORE DELETE ON ocds_release "
+    "BEGIN SELECT RAISE(ABORT, 'OCDS releases are append-only'); END",
+]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS ocds_release_no_update",
+    "DROP TRIGGER IF EXISTS ocds_release_no_delete",
+]
+POSTGRESQL_CREATE = [
+    """CREATE OR REPLACE FUNCTION ocds_release_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'OCDS releases are append-only';
+END;
+$$ LANGUAGE plpgsql""",
+    "DROP TRIGGER IF EXISTS ocds_release_append_only ON ocds_release",
+    "CREATE TRIGGER ocds_release_append_only BEFORE UPDATE OR DELETE ON ocds_release "
+    "FOR EACH ROW EXECUTE FUNCTION ocds_release_append_only()",
+]
+POSTGRESQL_DROP = [
+    "DROP TRIGGER IF EXISTS ocds_release_append_only ON ocds_release",
+    "DROP FUNCTION IF EXISTS ocds_release_append_only()",
+]
+
+
+def create(connection) -> None:
+    statements = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}.get(connection.vendor)
+    if statements is None:
+        raise NotImplementedError(f"no OCDS release triggers for {connection.vendor}")
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def drop(connection) -> None:
+    statements = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}.get(connection.vendor, [])
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
