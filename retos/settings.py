@@ -238,6 +238,8 @@ RETOS_MIN_SUBMISSION_BUSINESS_DAYS = int(env("RETOS_MIN_SUBMISSION_BUSINESS_DAYS
 RETOS_PAGE_SIZE = int(env("RETOS_PAGE_SIZE", "20"))
 RETOS_LATE_AMENDMENT_BUSINESS_DAYS = int(env("RETOS_LATE_AMENDMENT_BUSINESS_DAYS", "5"))
 RETOS_MAX_UPLOAD_MB = int(env("RETOS_MAX_UPLOAD_MB", "20"))
+# The prefix of every OCDS contracting process id (ocid): "<prefix>-<challenge id>" (retos.ocds).
+RETOS_OCID_PREFIX = env("RETOS_OCID_PREFIX", "ocds-retos01")
 # The platform key that wraps every proposal's data key (see retos/proposals/sealing.py). It
 # must live outside the database: give it as base64 in RETOS_SEALING_KEY, or in a file
 # (created on first use outside production; required in production). Back it up: without it
