@@ -236,6 +236,8 @@ def panel_invite(
     rules.require(actor, "evaluation:invite", locked)
     email = (email or "").strip().lower()
     try:
+        if len(email) > 254:
+            raise ValidationError("too long")
         validate_email(email)
     except ValidationError:
         raise DomainError(_("Give a valid email address."), code="email") from None
