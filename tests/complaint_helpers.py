@@ -13,6 +13,7 @@ import io
 import json
 from datetime import timedelta
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -48,6 +49,58 @@ def decision_for(
         record=record,
         record_sha256=digest,
     )
+
+
+def opened_with_a_withdrawal(n: int = 3):
+    """Like ``evaluation_helpers.opened_challenge(n)`` (admissible proposals, stored OPENED),
+    plus one more company that submitted and withdrew before the deadline, so the opening act
+    did not count it. Returns (challenge, proposals, withdrawn proposal)."""
+    from retos.proposals import services as proposal_services
+    from tests.factories import ChallengeFactory, CompanyFactory
+    from tests.proposal_helpers import complete_sections, opening_officers
+
+    now = timezone.now()
+    start = now - timedelta(days=40)
+    with time_machine.travel(start + timedelta(days=1), tick=False):
+        challenge = ChallengeFactory(
+            published_at=start,
+            questions_close_at=start + timedelta(days=10),
+            submissions_close_at=start + timedelta(days=30),
+            evaluation_ends_at=now + timedelta(days=20),
+            demo_day_at=now + timedelta(days=30),
+            decision_at=now + timedelta(days=40),
+            delivery_at=now + timedelta(days=200),
+        )
+    made = []
+    for i in range(n + 1):
+        with time_machine.travel(start + timedelta(days=2, hours=i), tick=False):
+            company = CompanyFactory()
+            actor = MembershipFactory(organization=company, role=Role.ADMIN).user
+            proposal = proposal_services.proposal_start(
+                challenge=challenge, company=company, actor=actor
+            )
+            proposal_services.proposal_save(
+                proposal=proposal, actor=actor, changes=complete_sections(marker=f"P-{i}")
+            )
+            proposal_services.proposal_submit(proposal=proposal, actor=actor)
+            made.append((proposal, actor))
+    withdrawn, actor = made.pop()
+    with time_machine.travel(start + timedelta(days=5), tick=False):
+        proposal_services.proposal_withdraw(proposal=withdrawn, actor=actor)
+    first, second = opening_officers(challenge.body)
+    proposal_services.opening_confirm(challenge=challenge, actor=first)
+    proposal_services.opening_confirm(challenge=challenge, actor=second)
+    challenge.refresh_from_db()
+    official = MembershipFactory(organization=challenge.body, role=Role.OFFICIAL).user
+    proposals = []
+    for proposal, _actor in made:
+        proposal_services.proposal_admissibility_set(
+            proposal=proposal, actor=official, admissible=True
+        )
+        proposal.refresh_from_db()
+        proposals.append(proposal)
+    withdrawn.refresh_from_db()
+    return challenge, proposals, withdrawn
 
 
 def decided_challenge(n: int = 3, *, winner_index: int = 0, published_at=None, close_at=None):
