@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "retos.opendata",
     "retos.statistics",
     "retos.demo",
+    "rest_framework",
+    "drf_spectacular",
+    "retos.api",
 ]
 
 MIDDLEWARE = [
@@ -252,3 +255,47 @@ if PRODUCTION and not RETOS_SEALING_KEY and not Path(RETOS_SEALING_KEY_FILE).exi
     )
 # The second opening officer must confirm within this many minutes of the first.
 RETOS_OPENING_CONFIRM_MINUTES = int(env("RETOS_OPENING_CONFIRM_MINUTES", "120"))
+
+# --- The public API (retos.api): Django REST framework and drf-spectacular --------------------
+# Requests per client and period ("120/minute", "10/second", "5000/day"): anonymous clients are
+# counted by IP address, token holders by token. Empty: no limit. Counted in the default cache.
+RETOS_API_RATE_ANON = env("RETOS_API_RATE_ANON", "120/minute")
+RETOS_API_RATE_USER = env("RETOS_API_RATE_USER", "600/minute")
+# How many reverse proxies in front of the app append to X-Forwarded-For: the client's address
+# for the anonymous rate limit is taken that many hops from the end (0: the socket's address).
+RETOS_API_TRUSTED_PROXIES = int(env("RETOS_API_TRUSTED_PROXIES", "1" if PRODUCTION else "0"))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["retos.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["retos.api.throttling.ClientRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "retos.api.pagination.PageNumberPagination",
+    "DEFAULT_SCHEMA_CLASS": "retos.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "retos.api.errors.exception_handler",
+    "NUM_PROXIES": RETOS_API_TRUSTED_PROXIES,
+    "PAGE_SIZE": RETOS_PAGE_SIZE,
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Retos API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "Public challenges, their questions, amendments, opening acts, proposals (after the "
+        "opening act), scores (after the decision), awards, contracts, milestones and the "
+        "catalog; and, with a personal token, the core actions of officials and companies."
+    ),
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": False,
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "PublicStageEnum": "retos.api.filters.PUBLIC_STAGE_VALUES",
+        "StageEnum": "retos.challenges.stages.Stage",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "retos.api.schema.postprocess",
+    ],
+}

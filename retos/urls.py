@@ -16,6 +16,7 @@ urlpatterns = [
     path("transparency/", include(ledger_data_urlpatterns)),
     path("datos/", include(opendata_data_urlpatterns)),
     path("ocds/", include("retos.ocds.urls")),
+    path("api/v1/", include("retos.api.urls")),
 ]
 
 # Spanish at the root, English under /en/.
@@ -23,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("", challenge_views.home, name="home"),
     path("retos/", include("retos.challenges.urls")),
     path("cuenta/", include("retos.accounts.urls")),
+    # The API's pages: the tokens of one's account (cuenta/api/) and the documentation.
+    path("", include("retos.api.page_urls")),
     path("", include("retos.organizations.urls")),
     path("", include("retos.clarifications.urls")),
     path("", include("retos.notifications.urls")),
