@@ -140,7 +140,11 @@ def test_a_non_admissible_bidder_is_notified_too():
 
     member = company_member_of(proposals[0])
     services.decision_publish(
-        challenge=challenge, actor=official, winner=None, justification="Nada admisible.", reasons={}
+        challenge=challenge,
+        actor=official,
+        winner=None,
+        justification="Nada admisible.",
+        reasons={},
     )
     assert Notification.objects.filter(kind=Kind.DECISION_PUBLISHED, user=member).exists()
 
@@ -187,9 +191,7 @@ def test_deserted_is_allowed_with_a_reason_even_with_finalists():
     s.challenge.refresh_from_db()
     assert s.challenge.stage == Stage.DESERTED
     assert s.challenge.outcome_reason == "Ninguna demo funcionó."
-    assert set(decision.reasons.values_list("proposal", flat=True)) == {
-        p.pk for p in s.proposals
-    }
+    assert set(decision.reasons.values_list("proposal", flat=True)) == {p.pk for p in s.proposals}
     assert Event.objects.filter(action="challenge.declare_deserted").exists()
 
 
