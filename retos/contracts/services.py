@@ -47,7 +47,7 @@ from retos.contracts.models import (
 from retos.contracts.permissions import AGENCY_ROLES, SUPPLIER_ROLES
 from retos.core import rules
 from retos.core.errors import DomainError
-from retos.core.formatting import format_datetime, format_mxn
+from retos.core.formatting import format_mxn
 from retos.documents.services import document_create
 from retos.ledger.services import event_record
 from retos.organizations.models import Role
@@ -169,38 +169,23 @@ def _decision_in_force(challenge: Challenge):
     )
 
 
-def award_blockers(challenge: Challenge, now=None) -> list[str]:
+def award_blockers(challenge: Challenge) -> list[str]:
     """Why the award cannot be recorded yet, in plain words (empty: it can).
 
-    Read by the award page to explain itself, and by :func:`award_record` before it writes.
-    The complaints app's guard on the ``award`` transition says the same about complaints;
-    these checks come first so the page can tell before anything is typed.
+    Read by the award page to explain itself, and by :func:`award_record` before it writes:
+    an award already recorded, no decision in force with a winner, and the complaints app's
+    own conditions (``retos.decisions.complaints.award_problems``, also its guard on the
+    ``award`` transition): the complaint window still open, or a complaint still open.
     """
-    from retos.decisions.models import Complaint, Outcome
+    from retos.decisions.complaints import award_problems
+    from retos.decisions.models import Outcome
 
-    now = now or timezone.now()
     if Award.objects.filter(challenge=challenge).exists():
         return [_("The award of this challenge is already recorded.")]
     decision = _decision_in_force(challenge)
     if decision is None or decision.outcome != Outcome.WINNER:
         return [_("There is no decision in force with a winner to award the contract to.")]
-    problems = []
-    if decision.complaints_close_at is not None and decision.complaints_close_at > now:
-        problems.append(
-            _(
-                "Bidders may file a complaint until %(closes)s; the award can be recorded after "
-                "that."
-            )
-            % {"closes": format_datetime(decision.complaints_close_at, challenge.body.time_zone)}
-        )
-    if Complaint.objects.open().filter(challenge=challenge).exists():
-        problems.append(
-            _(
-                "A complaint against the decision is still open: it must be resolved before the "
-                "award."
-            )
-        )
-    return problems
+    return [str(problem) for problem in award_problems(challenge)]
 
 
 def _milestone_problems(index: int, row: dict, *, starts_on, ends_on) -> list[tuple[str, str]]:
