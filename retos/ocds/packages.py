@@ -11,10 +11,13 @@ import zlib
 from collections.abc import Iterable, Iterator
 
 BUFFER = 64 * 1024
+LINE_BREAKS = str.maketrans({c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"})
 
 
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+def dumps(value) -> str:
+    """Compact UTF-8 JSON text. U+0085, U+2028 and U+2029 (valid in JSON strings, but line
+    breaks to many readers) are escaped, so that a JSON Lines file has one document per line."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(LINE_BREAKS)
 
 
 def _buffered(parts: Iterable[str]) -> Iterator[bytes]:
@@ -36,7 +39,7 @@ def package(metadata: dict, key: str, items: Iterable[str]) -> Iterator[bytes]:
     texts in ``items``, streamed."""
 
     def parts() -> Iterator[str]:
-        head = _dumps(metadata)
+        head = dumps(metadata)
         yield head[:-1] + f',"{key}":['
         separator = "\n"
         for item in items:
@@ -65,4 +68,4 @@ def gzipped(chunks: Iterable[bytes]) -> Iterator[bytes]:
 
 def texts(documents: Iterable[dict]) -> Iterator[str]:
     """Each document as compact JSON text."""
-    return (_dumps(document) for document in documents)
+    return (dumps(document) for document in documents)

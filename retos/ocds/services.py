@@ -11,7 +11,6 @@ challenge approved for later, so that it is not served before then (``ReleaseQue
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
 
 from django.apps import apps
@@ -19,7 +18,7 @@ from django.db import transaction
 
 from retos.challenges.models import Challenge
 from retos.challenges.stages import PUBLIC_STAGES
-from retos.ocds import build
+from retos.ocds import build, packages
 from retos.ocds.models import Release
 
 TENDER, TENDER_UPDATE = "tender", "tenderUpdate"
@@ -132,7 +131,7 @@ def release_publish(
     data = build.build(challenge_id, ocid=ocid, release_id=release_id, date=date, tags=final_tags)
     final_tags = _refine(final_tags, data)
     data["tag"] = final_tags
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = packages.dumps(data)
     return Release.objects.create(
         challenge_id=challenge_id,
         ocid=ocid,
