@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.utils import timezone
 
 from retos.challenges.stages import Stage
-from retos.evaluation.models import FinalistSelection
+from retos.evaluation.models import FinalistSelection, MemberRole
 from retos.organizations.models import Role
-from tests.evaluation_helpers import full_panel, in_stage, opened_challenge, score
+from tests.evaluation_helpers import full_panel, in_stage, member, opened_challenge, score
 from tests.factories import MembershipFactory, UserFactory
+from tests.lifecycle import person
 
 
 def ready_confirm_finalists(challenge, actor) -> FinalistSelection:
@@ -52,3 +53,17 @@ def evaluation_started_now(challenge) -> None:
     """Stamp the evaluation start again (as a reopening does)."""
     challenge.evaluation_reopened_at = timezone.now()
     challenge.save(update_fields=["evaluation_reopened_at"])
+
+
+PANEL_ROLES = ["chair", "panel_expert", "committee"]
+
+
+def someone(role, challenge):
+    """A person in ``role``: the lifecycle roles, or a member of the challenge's panel."""
+    if role == "chair":
+        return member(challenge, chair=True, declared=True).user
+    if role == "panel_expert":
+        return member(challenge, declared=True).user
+    if role == "committee":
+        return member(challenge, role=MemberRole.COMMITTEE).user
+    return person(role, challenge.body)

@@ -24,12 +24,13 @@ from retos.notifications.models import EmailDelivery, Kind, Notification
 from tests.evaluation_helpers import settings_for
 from tests.lifecycle import ROLES, challenge_in
 from tests.ranking_helpers import (
+    PANEL_ROLES,
     approver_of,
     evaluation_started_now,
     ready_confirm_finalists,
     scored_challenge,
+    someone,
 )
-from tests.test_ranking import PANEL_ROLES, someone
 
 pytestmark = pytest.mark.django_db
 

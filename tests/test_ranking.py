@@ -12,27 +12,14 @@ from django.utils import timezone
 from retos.challenges.stages import Stage
 from retos.core import rules
 from retos.decisions.models import Decision
-from retos.evaluation.models import ConflictDeclaration, MemberRole, MemberStatus, Round, Score
+from retos.evaluation.models import ConflictDeclaration, MemberStatus, Round, Score
 from retos.evaluation.ranking import challenge_ranking, finalists_summary
 from retos.proposals.models import Admissibility
 from tests.evaluation_helpers import member, score, settings_for
 from tests.lifecycle import ROLES, challenge_in, person
-from tests.ranking_helpers import approver_of, scored_challenge
+from tests.ranking_helpers import PANEL_ROLES, approver_of, scored_challenge, someone
 
 pytestmark = pytest.mark.django_db
-
-PANEL_ROLES = ["chair", "panel_expert", "committee"]
-
-
-def someone(role, challenge):
-    """A person in ``role``: the lifecycle roles, or a member of the challenge's panel."""
-    if role == "chair":
-        return member(challenge, chair=True, declared=True).user
-    if role == "panel_expert":
-        return member(challenge, declared=True).user
-    if role == "committee":
-        return member(challenge, role=MemberRole.COMMITTEE).user
-    return person(role, challenge.body)
 
 
 def url(challenge):

@@ -572,6 +572,14 @@ def explain(ranking: Ranking, *, tie_rule: str) -> list[str]:
     return [method, minimum, disagreement, tie_rule]
 
 
+def _sum_text(parts: list[Decimal]) -> str:
+    """``48.00 + 28.00``, ``0.769 − 0.098``: a sum written as people write it."""
+    text = str(parts[0])
+    for part in parts[1:]:
+        text += f" − {-part}" if part < 0 else f" + {part}"
+    return text
+
+
 def _values(scores) -> str:
     return ", ".join(str(s.value) for s in scores)
 
@@ -635,7 +643,7 @@ def worked_example(ranking: Ranking) -> list[str]:
             )
     lines.append(
         _("Total: %(parts)s = %(total)s (each part rounded for showing).")
-        % {"parts": " + ".join(str(c.contribution) for c in row.criteria), "total": row.total}
+        % {"parts": _sum_text([c.contribution for c in row.criteria]), "total": row.total}
     )
     if ranking.method != MEAN:
         lines.append(

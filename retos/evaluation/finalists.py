@@ -61,7 +61,7 @@ def confirmation_problems(ranking: ChallengeRanking) -> list[str]:
             "admissible proposal they are not recused from. Missing: %(missing)s."
         ) % {"missing": "; ".join(listed)}
         if rest:
-            text += " " + ngettext("And %(n)d more.", "And %(n)d more.", rest) % {"n": rest}
+            text += " " + ngettext("And one more.", "And %(n)d more.", rest) % {"n": rest}
         return [text]
     if not ranking.eligible_rows:
         return [
