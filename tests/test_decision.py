@@ -357,3 +357,86 @@ def test_a_decision_published_on_the_friday_before_a_holiday_closes_complaints_l
         2026, 2, 10, 23, 59, 59, tzinfo=ZoneInfo(MEXICO)
     )
     assert decision.record["decision"]["complaints_close_at"] == "2026-02-11T05:59:59+00:00"
+
+
+# --- What the record carries ------------------------------------------------------------------
+
+
+def test_the_record_carries_corrections_conflicts_and_the_deviation(client):
+    from django.urls import reverse
+
+    from retos.evaluation.models import Finalist, FinalistSelection
+
+    s = finalists_stage(3, finalists=2)
+    chair = s.chair
+    original = Score.objects.filter(member=s.experts[1], proposal=s.proposals[0]).first()
+    Score.objects.create(
+        member=original.member,
+        proposal=original.proposal,
+        criterion=original.criterion,
+        round=original.round,
+        value=Decimal("6.0"),
+        justification="Corregida tras la discusión.",
+        submitted_at=original.submitted_at,
+        corrects=original,
+        correction_reason="Error de captura.",
+        entered_by=chair.user,
+    )
+    declaration = ConflictDeclaration.objects.filter(
+        member=s.experts[2], proposal=s.proposals[2]
+    ).get()
+    declaration.has_conflict = True
+    declaration.note = "Trabajé en esa empresa."
+    declaration.save(update_fields=["has_conflict", "note"])
+    selection = FinalistSelection.objects.get(challenge=s.challenge)
+    FinalistSelection.objects.filter(pk=selection.pk).update(
+        proposed=[s.proposals[1].pk, s.proposals[0].pk],
+        justification="Se prefirió el orden por la viabilidad.",
+    )
+    assert Finalist.objects.filter(selection=selection).count() == 2
+    decision = publish(s)
+    record = decision.record
+    correction = next(sc for sc in record["scores"] if sc["corrects"] == original.pk)
+    assert correction["correction_reason"] == "Error de captura."
+    assert correction["entered_by"] == chair.user.display_name
+    assert next(sc for sc in record["scores"] if sc["id"] == original.pk)["superseded"]
+    conflict = next(c for c in record["conflicts"] if c["has_conflict"])
+    assert conflict["note"] == "Trabajé en esa empresa."
+    assert conflict["name"] == s.experts[2].full_name
+    assert record["finalists"]["justification"] == "Se prefirió el orden por la viabilidad."
+
+    body = client.get(reverse("decisions:public", kwargs={"slug": s.challenge.slug})).content
+    body = body.decode()
+    assert "Error de captura." in body
+    assert "Trabajé en esa empresa." in body
+    assert "Se prefirió el orden por la viabilidad." in body
+
+
+def test_the_last_demo_before_the_deadline_is_the_one_published():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    s = finalists_stage(2, finalists=1)
+    finalist = s.finalists[0]
+    member = s.members[finalist.pk]
+    for n in (1, 2):
+        services.demo_submit(
+            proposal=finalist,
+            actor=member,
+            demo_url=f"https://demo.example.org/v{n}",
+            repository_url="https://git.example.org/",
+        )
+    start = timezone.now() + timedelta(days=2)
+    services.demo_slot_schedule(
+        proposal=finalist,
+        actor=approver_of(s.challenge),
+        starts_at=start,
+        ends_at=start + timedelta(minutes=45),
+        location="Sala de juntas",
+    )
+    decision = publish(s)
+    (demo,) = decision.record["demos"]
+    assert demo["demo"]["number"] == 2
+    assert demo["demo"]["demo_url"] == "https://demo.example.org/v2"
+    assert demo["slot"]["location"] == "Sala de juntas"

@@ -324,6 +324,7 @@ def test_the_public_page_shows_the_whole_record(client):
     for criterion in s.challenge.criteria.all():
         assert criterion.name in body
     assert "<caption" in body and 'scope="col"' in body
+    assert f"/retos/{s.challenge.slug}/inconformidades/" in body
 
 
 def test_datos_json_is_the_canonical_record_whose_sha256_is_published(client):

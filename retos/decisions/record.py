@@ -381,6 +381,7 @@ class ProposalView:
 class ScoreView:
     proposal: ProposalView | None
     criterion: str
+    criterion_order: int
     round: str
     value: Decimal | None
     justification: str
@@ -414,6 +415,7 @@ def record_view(record: dict) -> dict:
     rank order with their values aligned to the criteria, each member with their scores."""
     criteria = [{**c, "weight": _number(c.get("weight"))} for c in record.get("criteria") or []]
     names = {c["id"]: c["name"] for c in criteria}
+    order = {c["id"]: i for i, c in enumerate(criteria)}
     proposals: dict[str, ProposalView] = {}
     for p in record.get("proposals") or []:
         proposals[p["proposal"]] = ProposalView(
@@ -470,6 +472,7 @@ def record_view(record: dict) -> dict:
             ScoreView(
                 proposal=proposals.get(s["proposal"]),
                 criterion=names.get(s["criterion"], ""),
+                criterion_order=order.get(s["criterion"], len(order)),
                 round=s["round"],
                 value=_number(s.get("value")),
                 justification=s.get("justification", ""),
@@ -484,8 +487,9 @@ def record_view(record: dict) -> dict:
         member.scores.sort(
             key=lambda s: (
                 s.round != "proposals",
+                s.proposal.rank if s.proposal and s.proposal.rank else 0,
                 s.proposal.company.casefold() if s.proposal else "",
-                s.criterion,
+                s.criterion_order,
             )
         )
 

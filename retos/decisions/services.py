@@ -280,7 +280,8 @@ def complaints_close(published_at: datetime, *, business_days: int, time_zone: s
 def decision_options(challenge) -> dict:
     """What the decision may be: the finalists in force (in their order), the admissible
     proposals (each needs a reason if not selected), and whether deserted is the only outcome
-    (no admissible proposal, or none reaching the minimum score)."""
+    (no admissible proposal, or none reaching the minimum score), with the first round's
+    ranking (``retos.evaluation.ranking.challenge_ranking``)."""
     from retos.evaluation.models import Finalist
     from retos.proposals.models import Admissibility, Proposal, Status
 
@@ -301,21 +302,18 @@ def decision_options(challenge) -> dict:
         .select_related("proposal__company")
         .order_by("position")
     ]
-    eligible = _any_eligible(challenge, [p.pk for p in admissible]) if admissible else False
+    from retos.evaluation.ranking import challenge_ranking
+
+    ranking = challenge_ranking(challenge, round="proposals")
+    admissible_ids = {p.pk for p in admissible}
+    eligible = any(row.proposal in admissible_ids for row in ranking.eligible_rows)
     return {
         "admissible": admissible,
         "finalists": finalists,
         "eligible": eligible,
         "deserted_required": not admissible or not eligible,
+        "ranking": ranking,
     }
-
-
-def _any_eligible(challenge, admissible_ids: list[int]) -> bool:
-    """Some admissible proposal reaches the minimum score in the first round."""
-    from retos.evaluation.ranking import challenge_ranking
-
-    ranking = challenge_ranking(challenge, round="proposals")
-    return any(row.proposal in admissible_ids for row in ranking.eligible_rows)
 
 
 @transaction.atomic
