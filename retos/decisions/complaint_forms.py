@@ -44,7 +44,7 @@ class ComplaintForm(forms.Form):
             # One company: it is the one, and the page says so.
             del self.fields["proposal"]
         hint = _(
-            "Optional. %(kinds)s Mark it confidential if it holds private information: it is "
+            "%(kinds)s Mark it confidential if it holds private information: it is "
             "then listed by name, size and SHA-256, and only the agency and your company can "
             "download it."
         )
