@@ -108,8 +108,8 @@ class World:
     entry: object
 
 
-def build_world(*, decided: bool = True, delivered: bool = True) -> World:
-    challenge, proposals = opened_challenge(3)
+def build_world(*, decided: bool = True, delivered: bool = True, proposals: int = 3) -> World:
+    challenge, proposals = opened_challenge(proposals)
     in_stage(challenge, Stage.EVALUATION)
     experts = full_panel(challenge, experts=2)
     conflicted = member(challenge, declared=True)
@@ -227,7 +227,7 @@ def build_world(*, decided: bool = True, delivered: bool = True) -> World:
     world.entry = CatalogEntry.objects.create(
         challenge=challenge,
         delivery=delivery,
-        slug="herramienta",
+        slug=f"herramienta-{challenge.pk}",
         name="Herramienta",
         description="Una herramienta abierta.",
         repository_url=delivery.repository_url,
@@ -624,9 +624,9 @@ def test_decisions_awards_contracts_milestones_and_the_catalog(client):
     assert milestones[1]["progress"] is None and milestones[1]["payment"] is None
     assert [m["number"] for m in results(get(client, "/milestones/", status="paid"))] == [1]
     [entry] = results(get(client, "/catalog/"))
-    assert entry["slug"] == "herramienta" and entry["publiccode"] == {"name": "Herramienta"}
+    assert entry["slug"] == world.entry.slug and entry["publiccode"] == {"name": "Herramienta"}
     assert len(entry["reuses"]) == 1
-    assert get(client, "/catalog/herramienta/").json() == entry
+    assert get(client, f"/catalog/{world.entry.slug}/").json() == entry
     assert results(get(client, "/catalog/", licence="MIT")) == [entry]
     assert results(get(client, "/catalog/", licence="Apache-2.0")) == []
 

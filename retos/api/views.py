@@ -709,6 +709,15 @@ class MyProposalDraft(APIView):
     )
     def patch(self, request, public_id):
         proposal = _member_proposal(request, public_id)
+        unknown = (
+            sorted(set(request.data) - set(s.DraftSerializer().fields))
+            if isinstance(request.data, dict)
+            else []
+        )
+        if unknown:
+            raise exceptions.ValidationError(
+                {name: [_("This is not a section of a proposal.")] for name in unknown}
+            )
         data = s.DraftSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         changes = {
