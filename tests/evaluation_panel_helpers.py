@@ -12,7 +12,13 @@ from __future__ import annotations
 from django.utils import timezone
 
 from retos.challenges.stages import Stage
-from retos.evaluation.models import ConflictDeclaration, MemberRole, PanelMember
+from retos.evaluation.models import (
+    ConflictDeclaration,
+    Finalist,
+    FinalistSelection,
+    MemberRole,
+    PanelMember,
+)
 from retos.proposals.models import Admissibility, Status
 from tests.evaluation_helpers import full_panel, in_stage, member, opened_challenge
 from tests.factories import MembershipFactory
@@ -64,3 +70,18 @@ def declare(member_, proposals, conflicted=()):
 
 def committee_member(challenge, **kwargs) -> PanelMember:
     return member(challenge, role=MemberRole.COMMITTEE, **kwargs)
+
+
+def make_finalists(challenge, proposals) -> FinalistSelection:
+    """A selection of finalists in force written directly (the ranking helper's service is
+    tested on its own)."""
+    approver = MembershipFactory(organization=challenge.body, role="approver").user
+    selection = FinalistSelection.objects.create(
+        challenge=challenge,
+        proposed=[p.pk for p in proposals],
+        confirmed=[p.pk for p in proposals],
+        confirmed_by=approver,
+    )
+    for i, proposal in enumerate(proposals, start=1):
+        Finalist.objects.create(selection=selection, proposal=proposal, position=i)
+    return selection

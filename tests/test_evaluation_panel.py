@@ -263,7 +263,7 @@ def test_an_expired_or_declined_invitation_can_be_renewed_with_a_new_link():
     user = UserFactory(email="experta@example.mx")
     with time_machine.travel(timezone.now() + timedelta(days=15)):
         services.panel_respond(member=second, actor=user, token=new_token, accept=False)
-        third, token = invite(challenge)
+        third, _token = invite(challenge)
     assert third.status == MemberStatus.INVITED and third.responded_at is None
 
 
@@ -525,7 +525,7 @@ def test_coverage_lists_each_criterion_with_the_experts_covering_its_area():
 
 
 def test_evaluation_cannot_start_without_coverage_a_chair_and_admissibility_decided():
-    challenge, proposals = opened_challenge(2, admissible=False)
+    challenge, _proposals = opened_challenge(2, admissible=False)
     actor = approver_of(challenge)
     problems = start_evaluation_problems(challenge)
     assert len(problems) == 5  # three areas, the chair, the pending proposals

@@ -534,6 +534,21 @@ def _value(value, *, required: bool) -> Decimal | None:
     return number.quantize(Decimal("0.1"))
 
 
+def _fresh(member: PanelMember, proposal):
+    """The member and the proposal as stored now, with their challenge locked: a transition
+    (finalists confirmed, evaluation reopened) waits for the scores being written, and the
+    rules see the stage as it is."""
+    from retos.proposals.models import Proposal
+
+    challenge = _lock_challenge(Challenge(pk=proposal.challenge_id))
+    fresh_proposal = Proposal.objects.select_related("company").get(pk=proposal.pk)
+    fresh_proposal.challenge = challenge
+    fresh_member = PanelMember.objects.get(pk=member.pk)
+    if fresh_member.challenge_id == challenge.pk:
+        fresh_member.challenge = challenge
+    return fresh_member, fresh_proposal
+
+
 def _check_scorer(member: PanelMember, proposal, actor, round: str) -> None:
     """``actor`` is ``member``'s person, the round is the member's, and ``evaluation:score``
     holds on ``proposal`` (their round is on, declared, not recused)."""
@@ -597,6 +612,7 @@ def score_save(
     their round (experts: stage "evaluation", round "proposals"; the committee: stage
     "finalists", round "demos", finalists only), after declaring and not recused.
     """
+    member, proposal = _fresh(member, proposal)
     _check_scorer(member, proposal, actor, round)
     score = _save_one(
         member=member,
@@ -653,6 +669,7 @@ def scores_submit(*, member, proposal, actor, round: str = Round.PROPOSALS) -> l
     """Submit the member's scores of ``proposal``: every criterion needs a value (0–10) and a
     justification. From then on they never change (the database refuses it); only the chair
     may add a correction, during evaluation."""
+    member, proposal = _fresh(member, proposal)
     _check_scorer(member, proposal, actor, round)
     scores = _submit(member=member, proposal=proposal, actor=actor, round=round)
     event_record(
@@ -672,6 +689,7 @@ def scores_record(
     """The scoring page's one call: save every criterion's draft in ``entries``
     (``{criterion_id: (value, justification)}``) and, if ``submit``, submit them all (see
     ``score_save`` and ``scores_submit``). All or nothing."""
+    member, proposal = _fresh(member, proposal)
     _check_scorer(member, proposal, actor, round)
     criteria = {c.pk: c for c in proposal.challenge.criteria.all()}
     try:
@@ -719,11 +737,13 @@ def score_correct(*, score: Score, value, justification: str, reason: str, actor
     entry with its own value, justification and the reason for the correction. The original
     stays, visible, and the correction replaces it in the ranking. To correct a correction,
     correct the latest entry."""
+    challenge = _lock_challenge(Challenge(pk=score.member.challenge_id))
     locked = (
         Score.objects.select_for_update()
-        .select_related("member__challenge", "proposal", "criterion")
+        .select_related("member", "proposal", "criterion")
         .get(pk=score.pk)
     )
+    locked.member.challenge = challenge
     rules.require(actor, "evaluation:correct", locked)
     if Score.objects.filter(corrects=locked).exists():
         raise DomainError(
