@@ -14,9 +14,10 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from retos.challenges import services as challenge_services
 from retos.challenges.stages import Stage
@@ -36,6 +37,15 @@ from retos.proposals.models import Admissibility, Proposal, Status
 from retos.proposals.sealing import new_envelope
 from tests.factories import CompanyFactory, MembershipFactory, UserFactory
 from tests.lifecycle import challenge_in
+
+
+@pytest.fixture
+def english(_isolated):
+    """Run the test in English (source strings; ``/en/`` addresses), whatever the catalogue
+    says. Use with ``pytestmark = pytest.mark.usefixtures("english")``."""
+    with translation.override("en"):
+        yield
+
 
 DATA = Path(__file__).resolve().parent / "data"
 REPOSITORY = "https://git.example.org/municipio/alerta-ciudadana"

@@ -29,10 +29,11 @@ from retos.documents.models import Document
 from retos.ledger.models import Event
 from retos.notifications.models import Kind, Notification
 from tests import contract_helpers as h
+from tests.contract_helpers import english  # noqa: F401  (the fixture)
 from tests.factories import MembershipFactory
 from tests.lifecycle import challenge_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def record(s, **overrides):

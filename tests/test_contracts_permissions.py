@@ -17,10 +17,11 @@ from retos.contracts.models import Delivery, Milestone, MilestoneStatus
 from retos.core import rules
 from retos.ledger.models import Event
 from tests import contract_helpers as h
+from tests.contract_helpers import english  # noqa: F401  (the fixture)
 from tests.factories import MembershipFactory
 from tests.lifecycle import ROLES, person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 ALL_ROLES = [*ROLES, "supplier_admin", "supplier_member", "other_bidder"]
 AGENCY = {"body_official", "body_approver"}

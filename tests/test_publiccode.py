@@ -9,7 +9,9 @@ import yaml
 
 from retos.contracts import publiccode
 from retos.contracts.publiccode import PubliccodeError
-from tests.contract_helpers import REPOSITORY, valid_publiccode
+from tests.contract_helpers import REPOSITORY, english, valid_publiccode  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("english")
 
 SCHEMAS = Path(publiccode.__file__).resolve().parent / "schemas"
 EXAMPLES = Path(__file__).resolve().parent / "data"
@@ -41,8 +43,8 @@ def test_a_valid_publiccode_passes_and_keeps_dates_as_text():
 
 
 def test_the_description_falls_back_to_english_then_to_the_first_language():
-    english = publiccode.Publiccode({"description": {"it": {"a": 1}, "en": {"b": 2}}})
-    assert english.description() == {"b": 2}
+    en = publiccode.Publiccode({"description": {"it": {"a": 1}, "en": {"b": 2}}})
+    assert en.description() == {"b": 2}
     regional = publiccode.Publiccode({"description": {"en": {"b": 2}, "es-MX": {"c": 3}}})
     assert regional.description() == {"c": 3}
     other = publiccode.Publiccode({"description": {"it": {"a": 1}}})

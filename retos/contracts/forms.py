@@ -32,14 +32,17 @@ class MoneyField(forms.CharField):
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
-        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "maxlength": "40"})
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
+        if len(value) > 40:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
         cleaned = re.sub(r"(?i)mxn|\$|,|\s", "", value)
         try:
             amount = Decimal(cleaned)
