@@ -84,7 +84,7 @@ def test_the_window_counts_six_business_days_skipping_the_weekend_and_the_holida
     challenge, _proposals = opened_challenge(1, body=body)
     published = datetime(2026, 11, 12, 13, 0, tzinfo=MEXICO_CITY)
     closes = complaints.complaints_close_at_for(challenge, published)
-    assert closes == datetime.combine(date(2026, 11, 23), time.max, tzinfo=MEXICO_CITY)
+    assert closes == datetime.combine(date(2026, 11, 23), time(23, 59, 59), tzinfo=MEXICO_CITY)
     # Without the holiday it would end a business day earlier, on Friday 20.
     assert closes.date() != date(2026, 11, 20)
 
@@ -107,7 +107,7 @@ def test_the_days_are_counted_in_the_bodys_time_zone_not_in_utc():
     published = datetime(2026, 11, 12, 23, 30, tzinfo=tijuana)
     assert published.astimezone(ZoneInfo("UTC")).date() == date(2026, 11, 13)
     closes = complaints.complaints_close_at_for(challenge, published)
-    assert closes == datetime.combine(date(2026, 11, 23), time.max, tzinfo=tijuana)
+    assert closes == datetime.combine(date(2026, 11, 23), time(23, 59, 59), tzinfo=tijuana)
 
 
 def test_a_bidder_may_file_on_the_holiday_and_until_the_last_instant_but_not_after():
@@ -115,7 +115,7 @@ def test_a_bidder_may_file_on_the_holiday_and_until_the_last_instant_but_not_aft
     with time_machine.travel(published, tick=False):
         challenge, proposals, decision = decided_challenge(3)
     assert decision.complaints_close_at == datetime.combine(
-        date(2026, 11, 23), time.max, tzinfo=MEXICO_CITY
+        date(2026, 11, 23), time(23, 59, 59), tzinfo=MEXICO_CITY
     )
     with time_machine.travel(datetime(2026, 11, 16, 10, 0, tzinfo=MEXICO_CITY), tick=False):
         assert complaints.complaint_window_open(challenge)
@@ -543,27 +543,95 @@ def test_after_reevaluation_a_new_decision_opens_a_new_window_and_numbering_cont
     assert second.decision.voided_at is None
 
 
+# --- A declaration of deserted is a decision too ---------------------------------------------
+
+
+def _deserted():
+    challenge, proposals = opened_challenge(3)
+    for stage in (Stage.EVALUATION, Stage.FINALISTS):
+        in_stage(challenge, stage)
+    Challenge.objects.filter(pk=challenge.pk).update(
+        stage=Stage.DESERTED,
+        deserted_at=timezone.now(),
+        outcome_reason="Ninguna propuesta alcanzó el puntaje mínimo.",
+    )
+    challenge.refresh_from_db()
+    return challenge, proposals, decision_for(challenge, winner=None)
+
+
+def test_every_bidder_may_complain_about_a_declaration_of_deserted_and_is_answered():
+    challenge, proposals, _decision = _deserted()
+    assert complaints.complaint_window_open(challenge)
+    complaint = file(proposals[0])  # no winner: every counted bidder may complain
+    move(complaint, ComplaintStatus.UNDER_REVIEW)
+    move(complaint, ComplaintStatus.DISMISSED)
+    assert not complaints.open_complaints_exist(challenge)
+
+
+@pytest.mark.parametrize(
+    ("remedy", "target"), [("reevaluate", Stage.EVALUATION), ("cancel", Stage.CANCELLED)]
+)
+def test_upholding_on_a_deserted_challenge_follows_the_transitions_table(remedy, target):
+    from retos.challenges.stages import TRANSITIONS_BY_PAIR
+
+    challenge, proposals, decision = _deserted()
+    complaint = file(proposals[1])
+    move(complaint, ComplaintStatus.UNDER_REVIEW)
+    if (Stage.DESERTED, target) in TRANSITIONS_BY_PAIR:
+        move(complaint, ComplaintStatus.UPHELD, remedy=remedy)
+        assert Challenge.objects.get(pk=challenge.pk).stage == target
+        return
+    with pytest.raises(DomainError) as excinfo:
+        move(complaint, ComplaintStatus.UPHELD, remedy=remedy)
+    assert excinfo.value.code == "remedy_unavailable"
+    complaint.refresh_from_db()
+    decision.refresh_from_db()
+    assert complaint.status == ComplaintStatus.UNDER_REVIEW
+    assert decision.voided_at is None
+    assert Challenge.objects.get(pk=challenge.pk).stage == Stage.DESERTED
+
+
 # --- The guard on the award -----------------------------------------------------------------
 
 
 def _award(challenge):
+    """The transition itself (its guards: this app's and the contracts app's)."""
     challenge = Challenge.objects.get(pk=challenge.pk)
     return challenge_services.challenge_award(challenge=challenge, actor=approver_of(challenge))
 
 
-def test_the_award_is_refused_while_the_window_is_open_saying_until_when():
+def _record_award(challenge):
+    """The real path: the award and contract recorded by the contracts app's service."""
+    from retos.contracts.services import award_record
+    from tests.contract_helpers import contract_data
+
+    challenge = Challenge.objects.get(pk=challenge.pk)
+    return award_record(
+        challenge=challenge, actor=approver_of(challenge), **contract_data(challenge)
+    )
+
+
+def test_the_guard_is_registered_on_the_award_transition():
+    assert complaints.award_problems in challenge_services.GUARDS["award"]
+
+
+@pytest.mark.parametrize("path", [_award, _record_award])
+def test_the_award_is_refused_while_the_window_is_open_saying_until_when(path):
     challenge, _proposals, decision = decided_challenge(2)
     with translation.override("en"), pytest.raises(DomainError) as excinfo:
-        _award(challenge)
+        path(challenge)
     assert excinfo.value.code == "award_blocked"
     with translation.override("en"):
         closes = complaints.format_datetime(decision.complaints_close_at, "America/Mexico_City")
-    assert closes in excinfo.value.message
+    assert f"Bidders may file complaints against the decision until {closes}" in str(
+        excinfo.value.message
+    )
     assert Challenge.objects.get(pk=challenge.pk).stage == Stage.DECIDED
 
 
+@pytest.mark.parametrize("path", [_award, _record_award])
 @pytest.mark.parametrize("reviewed", [False, True])
-def test_an_open_complaint_blocks_the_award_after_the_window_naming_it(reviewed):
+def test_an_open_complaint_blocks_the_award_after_the_window_naming_it(reviewed, path):
     challenge, proposals, decision = decided_challenge(3)
     file(proposals[1])
     complaint = file(proposals[2])
@@ -572,9 +640,10 @@ def test_an_open_complaint_blocks_the_award_after_the_window_naming_it(reviewed)
     with time_machine.travel(decision.complaints_close_at + timedelta(seconds=1), tick=False):
         assert complaints.open_complaints_exist(challenge)
         with translation.override("en"), pytest.raises(DomainError) as excinfo:
-            _award(challenge)
+            path(challenge)
     assert excinfo.value.code == "award_blocked"
-    assert "Complaints 1, 2 are still open" in excinfo.value.message
+    assert "Complaints 1, 2 are still open" in str(excinfo.value.message)
+    assert "Bidders may file" not in str(excinfo.value.message)
     assert Challenge.objects.get(pk=challenge.pk).stage == Stage.DECIDED
 
 
@@ -590,19 +659,22 @@ def test_a_dismissed_or_withdrawn_complaint_does_not_block_the_award(outcome):
     assert not complaints.open_complaints_exist(challenge)
     with time_machine.travel(decision.complaints_close_at + timedelta(seconds=1), tick=False):
         assert complaints.award_problems(Challenge.objects.get(pk=challenge.pk)) == []
-        _award(challenge)
+        _record_award(challenge)
     assert Challenge.objects.get(pk=challenge.pk).stage == Stage.AWARDED
 
 
 def test_one_second_before_the_close_the_award_is_refused_and_one_second_after_allowed():
     challenge, _proposals, decision = decided_challenge(2)
+    closes = decision.complaints_close_at
     with (
-        time_machine.travel(decision.complaints_close_at - timedelta(seconds=1), tick=False),
-        pytest.raises(DomainError),
+        time_machine.travel(closes - timedelta(seconds=1), tick=False),
+        pytest.raises(DomainError) as excinfo,
     ):
-        _award(challenge)
-    with time_machine.travel(decision.complaints_close_at + timedelta(seconds=1), tick=False):
-        _award(challenge)
+        _record_award(challenge)
+    assert excinfo.value.code == "award_blocked"
+    with time_machine.travel(closes + timedelta(seconds=1), tick=False):
+        assert complaints.award_problems(Challenge.objects.get(pk=challenge.pk)) == []
+        _record_award(challenge)
     assert Challenge.objects.get(pk=challenge.pk).stage == Stage.AWARDED
 
 
@@ -611,7 +683,8 @@ def test_ready_for_award_closes_the_window_and_the_award_goes_through():
     decision = ready_for_award(challenge)
     assert decision.complaints_close_at < timezone.now()
     assert complaints.award_problems(challenge) == []
-    _award(challenge)
+    _record_award(challenge)
+    assert Challenge.objects.get(pk=challenge.pk).stage == Stage.AWARDED
 
 
 def test_ready_for_award_refuses_while_a_complaint_is_open():

@@ -4,7 +4,7 @@ state with its reasoned response. Every write to a complaint is here.
 - The window is a fact read on every request: it is open from the publication of the decision
   in force until its ``complaints_close_at`` (the end of the last of the challenge's
   ``complaint_business_days`` business days, in the body's time zone), while the challenge is
-  still decided. No job closes it.
+  still in the stage that decision put it in (decided, or deserted). No job closes it.
 - A bidder is a member of a company whose proposal the opening act counted; the winner of the
   decision in force does not complain about it.
 - States: filed → under review → upheld / dismissed, and the complainant may withdraw while it
@@ -18,8 +18,7 @@ state with its reasoned response. Every write to a complaint is here.
 
 from __future__ import annotations
 
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -29,9 +28,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from retos.challenges.models import Challenge
-from retos.challenges.stages import Stage
+from retos.challenges.stages import TRANSITIONS_BY_PAIR, Stage
 from retos.core import rules
-from retos.core.business_days import add_business_days
 from retos.core.errors import DomainError
 from retos.core.formatting import format_datetime
 from retos.decisions.models import (
@@ -42,6 +40,7 @@ from retos.decisions.models import (
     ComplaintStatus,
     ComplaintStep,
     Decision,
+    Outcome,
     UpheldRemedy,
 )
 from retos.documents.validation import validate_upload
@@ -78,9 +77,11 @@ def complaints_close_at_for(challenge, published_at: datetime) -> datetime:
 
     ``complaint_business_days`` (the challenge's evaluation settings; 6 by default) business
     days after the day of publication, counted in the body's time zone (weekends and Mexican
-    official holidays do not count), to the last instant of that day. For
-    ``decision_publish`` to store in ``Decision.complaints_close_at``.
+    official holidays do not count), to the end of that day: the same rule as
+    ``decision_publish`` (``retos.decisions.services.complaints_close``), which stores it in
+    ``Decision.complaints_close_at``.
     """
+    from retos.decisions.services import complaints_close
     from retos.evaluation.models import EvaluationSettings
 
     days = (
@@ -88,9 +89,12 @@ def complaints_close_at_for(challenge, published_at: datetime) -> datetime:
         .values_list("complaint_business_days", flat=True)
         .first()
     ) or DEFAULT_BUSINESS_DAYS
-    tz = ZoneInfo(challenge.body.time_zone)
-    last_day = add_business_days(published_at.astimezone(tz).date(), days)
-    return datetime.combine(last_day, time.max, tzinfo=tz)
+    return complaints_close(published_at, business_days=days, time_zone=challenge.body.time_zone)
+
+
+def decision_stage(decision: Decision) -> Stage:
+    """The stage a decision puts the challenge in: decided (a winner) or deserted."""
+    return Stage.DECIDED if decision.outcome == Outcome.WINNER else Stage.DESERTED
 
 
 def _window_open(challenge, decision: Decision | None, now) -> bool:
@@ -98,13 +102,14 @@ def _window_open(challenge, decision: Decision | None, now) -> bool:
         decision is not None
         and decision.complaints_close_at is not None
         and decision.published_at <= now <= decision.complaints_close_at
-        and challenge.current_stage_at(now) == Stage.DECIDED
+        and challenge.current_stage_at(now) == decision_stage(decision)
     )
 
 
 def complaint_window_open(challenge, now=None) -> bool:
-    """Whether a bidder may file a complaint now: the challenge is decided, and the decision
-    in force was published and its window has not closed (its last instant still counts)."""
+    """Whether a bidder may file a complaint now: the decision in force (a winner, or deserted)
+    was published, its window has not closed (its last instant still counts), and the
+    challenge is still in the stage that decision put it in (decided, or deserted)."""
     now = now or timezone.now()
     return _window_open(challenge, decision_in_force(challenge), now)
 
@@ -383,11 +388,13 @@ def complaint_move(*, complaint, actor, to_status, response: str, remedy: str = 
     (``complaint:decide``); the complaining company's members may withdraw it while it is open
     (``complaint:withdraw``). Only the moves in ``COMPLAINT_TRANSITIONS`` exist.
 
-    Upholding needs ``remedy`` (``UpheldRemedy``), while the challenge is still decided on
-    the decision complained about: *reevaluate* voids that decision and the finalist selection
-    in force and returns the challenge to evaluation; *cancel* voids the decision and cancels
-    the challenge; in both the response is the published reason. Records ``complaint.moved``
-    (public) and tells the company's members and the body's officials and approvers.
+    Upholding needs ``remedy`` (``UpheldRemedy``), while the challenge is still in the stage
+    the decision complained about put it in, and a transition from it to the remedy's stage
+    exists (``stages.TRANSITIONS``; a deserted challenge has none yet): *reevaluate* voids
+    that decision and the finalist selection in force and returns the challenge to
+    evaluation; *cancel* voids the decision and cancels the challenge; in both the response
+    is the published reason. Records ``complaint.moved`` (public) and tells the company's
+    members and the body's officials and approvers.
     """
     from retos.challenges.services import challenge_cancel, challenge_reopen_evaluation
     from retos.evaluation.models import FinalistSelection
@@ -435,13 +442,24 @@ def complaint_move(*, complaint, actor, to_status, response: str, remedy: str = 
                 code="remedy_required",
             )
         decision = complaint.decision
-        if decision.voided_at is not None or challenge.current_stage_at(now) != Stage.DECIDED:
+        stage_now = challenge.current_stage_at(now)
+        if decision.voided_at is not None or stage_now != decision_stage(decision):
             raise DomainError(
                 _(
                     "The decision this complaint is about is no longer in force, so upholding "
                     "it changes nothing: dismiss it, explaining why."
                 ),
                 code="decision_not_in_force",
+            )
+        target = Stage.EVALUATION if remedy == UpheldRemedy.REEVALUATE else Stage.CANCELLED
+        if (stage_now, target) not in TRANSITIONS_BY_PAIR:
+            raise DomainError(
+                _(
+                    "A challenge in stage “%(stage)s” cannot move to “%(target)s”, so this "
+                    "remedy is not available."
+                )
+                % {"stage": Stage(stage_now).label, "target": Stage(target).label},
+                code="remedy_unavailable",
             )
     elif remedy:
         raise DomainError(
