@@ -53,21 +53,51 @@ from retos.clarifications.services import (
     question_ask,
     question_decline,
 )
+from retos.contracts.models import CatalogEntry, Delivery, Milestone
+from retos.contracts.services import (
+    award_record,
+    delivery_review,
+    delivery_submit,
+    milestone_accept,
+    milestone_progress_post,
+    milestone_submit,
+    payment_record,
+    reuse_report,
+)
+from retos.core.formatting import format_mxn
 from retos.core.timezones import MexicanTimeZone
-from retos.demo import data
+from retos.decisions.complaints import complaint_file, complaint_move
+from retos.decisions.models import Complaint
+from retos.decisions.services import decision_publish, demo_slot_schedule, demo_submit
+from retos.demo import data, outcome
+from retos.demo import evaluation as panels
 from retos.demo import proposals as bids
 from retos.demo.activity import DocumentSpec
 from retos.demo.documents import document_pdf
 from retos.demo.hashers import DemoArgon2PasswordHasher
 from retos.demo.timeline import (
+    COMPLAINT_BUSINESS_DAYS,
     PlannedAmendment,
     PlannedQuestion,
+    Timeline,
     build_timeline,
     company_person,
     signed_up_day,
 )
 from retos.documents.models import ChallengeDocument
 from retos.documents.services import challenge_document_add
+from retos.evaluation.finalists import finalists_confirm
+from retos.evaluation.models import MemberRole, PanelMember, Round, Score
+from retos.evaluation.ranking import challenge_ranking
+from retos.evaluation.services import (
+    conflicts_declare,
+    evaluation_settings_update,
+    panel_invite,
+    panel_respond,
+    panel_set_chair,
+    score_correct,
+    scores_record,
+)
 from retos.ledger.models import Event
 from retos.notifications.models import EmailDelivery, Follow, Notification
 from retos.notifications.services import challenge_follow
@@ -91,6 +121,10 @@ from retos.proposals.services import (
 )
 
 CENTRAL = ZoneInfo(MexicanTimeZone.CENTRO)
+
+# Transitions made by their own services, planned by ``retos.demo.evaluation`` (the finalists)
+# and ``retos.demo.outcome`` (the decision, the award, the accepted delivery).
+DEDICATED = {"confirm_finalists", "decide", "declare_deserted", "award", "complete"}
 
 # Who, in the owning body, makes each move of a challenge. "staff" is the platform staff and
 # None the system (time alone closes a challenge; the tidy-up job records it).
@@ -163,6 +197,12 @@ class DemoLoader:
         self.bodies = {b.key: b for b in data.BODIES}
         self.questions: dict[tuple[str, int], Question] = {}
         self.proposals: dict[tuple[str, str], Proposal] = {}
+        self.timelines: dict[str, Timeline] = {}
+        # Panel members and their invitation secrets, by (challenge key, expert key or
+        # ``panels.OFFICIAL``); complaints by (challenge key, index in ``outcome.COMPLAINTS``).
+        self.members: dict[tuple[str, str], PanelMember] = {}
+        self.tokens: dict[tuple[str, str], str] = {}
+        self.complaints: dict[tuple[str, int], Complaint] = {}
 
     # -- planning ------------------------------------------------------------------------------
 
@@ -285,6 +325,8 @@ class DemoLoader:
                     spec=spec,
                     email=second,
                 )
+            elif action in DEDICATED:
+                continue  # made by its own service (``retos.demo.evaluation`` and ``outcome``)
             else:
                 self.add(when, f"{spec.key}: {action}", self._transition, spec=spec, action=action)
         for when, document in timeline.documents:
@@ -332,6 +374,13 @@ class DemoLoader:
                 spec=spec,
                 step=step,
             )
+        self.timelines[spec.key] = timeline
+        for step in panels.plan_evaluation(spec, timeline, self.today, body.time_zone):
+            label = " ".join(p for p in (step.action, step.who, step.company) if p)
+            self.add(step.when, f"{spec.key}: {label}", self._evaluate, spec=spec, step=step)
+        for step in outcome.plan_outcome(spec, timeline, self.today, body.time_zone):
+            label = " ".join(str(p) for p in (step.action, step.company, step.number) if p)
+            self.add(step.when, f"{spec.key}: {label}", self._outcome, spec=spec, step=step)
 
     # -- running -------------------------------------------------------------------------------
 
@@ -596,6 +645,328 @@ class DemoLoader:
             )
         else:
             raise DemoError(f"unknown proposal step {step.action!r}")
+
+    # -- from the panel to the catalog ---------------------------------------------------------
+
+    def _challenge(self, key: str) -> Challenge:
+        """A fresh copy (services cache settings and annotations on the instance)."""
+        return Challenge.objects.select_related("body").get(pk=self.challenges[key].pk)
+
+    def _proposal(self, key: str, company: str) -> Proposal:
+        return Proposal.objects.select_related("challenge__body", "company").get(
+            pk=self.proposals[key, company].pk
+        )
+
+    def _approver(self, spec: data.ChallengeSpec) -> User:
+        return self._person(self._body_person(spec.body, Role.APPROVER).email)
+
+    def _criteria(self, key: str) -> list[Criterion]:
+        return list(
+            Criterion.objects.filter(challenge=self.challenges[key]).order_by("position", "id")
+        )
+
+    def _member(self, key: str, who: str) -> PanelMember:
+        return PanelMember.objects.select_related("challenge__body").get(
+            pk=self.members[key, who].pk
+        )
+
+    def _evaluate(self, *, spec: data.ChallengeSpec, step: panels.EvalStep) -> None:
+        key = spec.key
+        panel = panels.PANELS.get(key)
+        action = step.action
+        if action == "settings":
+            fields = {
+                "demo_deadline": self.timelines[key].moments["demo_deadline"],
+                "complaint_business_days": COMPLAINT_BUSINESS_DAYS,
+            }
+            if panel is not None:
+                fields |= {
+                    "blind_first_round": panel.blind,
+                    "method": panel.method,
+                    "minimum_score": panel.minimum,
+                }
+            evaluation_settings_update(
+                challenge=self._challenge(key), actor=self._approver(spec), **fields
+            )
+        elif action == "invite":
+            expert = step.role == MemberRole.EXPERT
+            member, token = panel_invite(
+                challenge=self._challenge(key),
+                actor=self._approver(spec),
+                email=panels.person_email(spec, step.who),
+                full_name=panels.person_name(spec, step.who),
+                areas=panels.panel_areas(spec, step.who) if expert else [],
+                role=step.role,
+            )
+            self.members[key, step.who] = member
+            self.tokens[key, step.who] = token
+        elif action == "respond":
+            self.members[key, step.who] = panel_respond(
+                member=self._member(key, step.who),
+                actor=self._person(panels.person_email(spec, step.who)),
+                token=self.tokens[key, step.who],
+                accept=step.accept,
+                reason=step.reason,
+            )
+        elif action == "chair":
+            panel_set_chair(member=self._member(key, step.who), actor=self._approver(spec))
+        elif action == "conflicts":
+            companies = (
+                panels.finalists(key)
+                if step.role == MemberRole.COMMITTEE
+                else [bid.company for bid in panels.counted_bids(key)]
+            )
+            declared = panels.declarations(key, step.who, companies)
+            conflicts_declare(
+                member=self._member(key, step.who),
+                actor=self._person(panels.person_email(spec, step.who)),
+                declarations={
+                    self.proposals[key, company].pk: answer for company, answer in declared.items()
+                },
+            )
+        elif action in ("score", "draft"):
+            criteria = self._criteria(key)
+            if action == "draft":
+                # Half-way: the first criteria scored, the rest still blank.
+                criteria = criteria[: max(1, len(criteria) // 2)]
+            scores_record(
+                member=self._member(key, step.who),
+                proposal=self._proposal(key, step.company),
+                actor=self._person(panels.person_email(spec, step.who)),
+                entries={
+                    c.pk: (
+                        panels.typed_value(key, step.who, step.company, i),
+                        panels.justification(key, step.who, step.company, i),
+                    )
+                    for i, c in enumerate(criteria)
+                },
+                submit=action == "score",
+            )
+        elif action == "correct":
+            fix = panel.correction
+            criterion = self._criteria(key)[fix.criterion]
+            score = Score.objects.get(
+                member=self.members[key, fix.expert],
+                proposal=self.proposals[key, fix.company],
+                criterion=criterion,
+                round=Round.PROPOSALS,
+                corrects__isnull=True,
+            )
+            score_correct(
+                score=score,
+                value=panels.score_value(key, fix.expert, fix.company, fix.criterion),
+                justification=panels.justification(key, fix.expert, fix.company, fix.criterion),
+                reason=fix.reason,
+                actor=self._person(panels.person_email(spec, step.who)),
+            )
+        elif action == "finalists":
+            self._confirm_finalists(spec)
+        elif action == "demo_slot":
+            demo_slot_schedule(
+                proposal=self._proposal(key, step.company),
+                actor=self._official(spec),
+                starts_at=step.starts_at,
+                ends_at=step.ends_at,
+                location=panels.demo_location(spec),
+            )
+        elif action == "demo":
+            demo_submit(
+                proposal=self._proposal(key, step.company),
+                actor=self._person(panels.person_email(spec, step.company)),
+                **panels.demo_urls(key, step.company, step.number),
+            )
+        elif action == "demo_score":
+            scores_record(
+                member=self._member(key, step.who),
+                proposal=self._proposal(key, step.company),
+                actor=self._person(panels.person_email(spec, step.who)),
+                entries={
+                    c.pk: (
+                        panels.demo_value(key, step.who, step.company, i),
+                        panels.demo_justification(key, step.who, step.company, i),
+                    )
+                    for i, c in enumerate(self._criteria(key))
+                },
+                submit=True,
+                round=Round.DEMOS,
+            )
+        else:
+            raise DemoError(f"unknown evaluation step {action!r}")
+
+    def _confirm_finalists(self, spec: data.ChallengeSpec) -> None:
+        key = spec.key
+        challenge = self._challenge(key)
+        ids = {company: self.proposals[key, company].pk for company in panels.PANELS[key].quality}
+        proposed = challenge_ranking(challenge).proposed
+        expected = [ids[c] for c in panels.proposed_finalists(key)]
+        if proposed != expected:
+            names = {pk: company for company, pk in ids.items()}
+            raise DemoError(
+                f"{key}: the ranking proposes {[names.get(p) for p in proposed]} as finalists, "
+                f"not {panels.proposed_finalists(key)}: the demo's scores need adjusting"
+            )
+        confirmed = [ids[c] for c in panels.finalists(key)]
+        finalists_confirm(
+            challenge=challenge,
+            actor=self._approver(spec),
+            confirmed=confirmed,
+            justification=panels.PANELS[key].deviation if confirmed != proposed else "",
+        )
+
+    def _outcome(self, *, spec: data.ChallengeSpec, step: outcome.OutcomeStep) -> None:
+        key = spec.key
+        action = step.action
+        moment = timezone.now().astimezone(ZoneInfo(self.bodies[spec.body].time_zone))
+        if action in ("decide", "deserted"):
+            decided = outcome.DECISIONS[key]
+            winner = self._proposal(key, step.company) if action == "decide" else None
+            justification = (
+                decided.justification.format(
+                    winner=winner.company.name,
+                    price=format_mxn(outcome.award_amount(key)),
+                )
+                if winner
+                else spec.reason
+            )
+            decision_publish(
+                challenge=self._challenge(key),
+                actor=self._approver(spec),
+                winner=winner,
+                justification=justification,
+                reasons={
+                    self.proposals[key, company].pk: reason
+                    for company, reason in decided.reasons.items()
+                },
+            )
+        elif action == "complaint_file":
+            complaint = outcome.COMPLAINTS[key][step.number]
+            self.complaints[key, step.number] = complaint_file(
+                proposal=self._proposal(key, complaint.company),
+                actor=self._person(panels.person_email(spec, complaint.company)),
+                grounds=complaint.grounds,
+                evidence=[
+                    (
+                        SimpleUploadedFile(
+                            e.file_name, outcome.evidence_pdf(e), content_type="application/pdf"
+                        ),
+                        e.confidential,
+                    )
+                    for e in complaint.evidence
+                ],
+            )
+        elif action == "complaint_move":
+            move = next(
+                m for m in outcome.COMPLAINTS[key][step.number].moves if m.status == step.status
+            )
+            complaint_move(
+                complaint=Complaint.objects.get(pk=self.complaints[key, step.number].pk),
+                actor=self._approver(spec),
+                to_status=step.status,
+                response=move.response,
+            )
+        elif action == "award":
+            self._award(spec, moment.date())
+        elif action == "reuse":
+            body = self.bodies[step.body]
+            official = next(p for p in body.people if Role.OFFICIAL in p.roles)
+            reuse_report(
+                entry=CatalogEntry.objects.get(challenge=self.challenges[key]),
+                body=self.orgs[step.body],
+                actor=self._person(official.email),
+                note=step.text,
+            )
+        elif action in ("delivery_submit", "delivery_review"):
+            self._deliver(spec, step, moment.date())
+        else:
+            self._milestone(spec, step, moment.date())
+
+    def _award(self, spec: data.ChallengeSpec, today: date) -> None:
+        key = spec.key
+        zone = ZoneInfo(self.bodies[spec.body].time_zone)
+        moments = self.timelines[key].moments
+        starts_on = moments["contract_start"].astimezone(zone).date()
+        ends_on = moments["delivery"].astimezone(zone).date()
+        number = outcome.contract_number(key, today)
+        pdf = outcome.contract_pdf(
+            key, number=number, signed_on=today, starts_on=starts_on, ends_on=ends_on
+        )
+        award_record(
+            challenge=self._challenge(key),
+            actor=self._approver(spec),
+            amount=outcome.award_amount(key),
+            awarded_on=today,
+            contract={
+                "number": number,
+                "signed_on": today,
+                "document": SimpleUploadedFile(
+                    f"contrato-{number.replace('/', '-').lower()}-firmado.pdf",
+                    pdf,
+                    content_type="application/pdf",
+                ),
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "milestones": outcome.milestones(key, starts_on, ends_on),
+            },
+        )
+
+    def _milestone(self, spec: data.ChallengeSpec, step: outcome.OutcomeStep, today: date) -> None:
+        key = spec.key
+        milestone = Milestone.objects.get(
+            contract__award__challenge=self.challenges[key], number=step.number
+        )
+        supplier = self._person(panels.person_email(spec, outcome.winner(key)))
+        if step.action == "progress":
+            milestone_progress_post(
+                milestone=milestone,
+                actor=supplier,
+                progress=step.progress,
+                note=step.text,
+                link=outcome.repository_url(key),
+            )
+        elif step.action == "milestone_submit":
+            milestone_submit(milestone=milestone, actor=supplier)
+        elif step.action == "milestone_accept":
+            milestone_accept(
+                milestone=milestone,
+                actor=self._official(spec),
+                note="Entregables revisados por el área usuaria; se aceptan sin observaciones.",
+            )
+        elif step.action == "payment":
+            body = self.bodies[spec.body]
+            payment_record(
+                milestone=milestone,
+                actor=self._official(spec),
+                amount=milestone.amount,
+                paid_on=today,
+                reference=(
+                    f"SPEI {today:%Y%m%d}-{body.acronym or body.key.upper()}-"
+                    f"{milestone.contract_id:03d}{milestone.number:02d}"
+                ),
+            )
+        else:
+            raise DemoError(f"unknown outcome step {step.action!r}")
+
+    def _deliver(self, spec: data.ChallengeSpec, step: outcome.OutcomeStep, today: date) -> None:
+        key = spec.key
+        if step.action == "delivery_submit":
+            delivery_submit(
+                challenge=self._challenge(key),
+                actor=self._person(panels.person_email(spec, outcome.winner(key))),
+                repository_url=outcome.repository_url(key),
+                licence=outcome.delivery_licence(key),
+                publiccode_yml=outcome.publiccode_yml(key, today, number=step.number),
+                notes=(
+                    "Entrega final: código con su historial completo, manuales de instalación "
+                    "y de operación, resultados del piloto y publiccode.yml."
+                ),
+            )
+            return
+        delivery_review(
+            delivery=Delivery.objects.get(challenge=self.challenges[key], number=step.number),
+            actor=self._approver(spec),
+            accept=step.accept,
+            note=step.text,
+        )
 
 
 # ---------------------------------------------------------------------------------------------

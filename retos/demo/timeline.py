@@ -29,8 +29,9 @@ SUBMISSIONS_DAYS = 41  # from publication to the submission deadline
 EVALUATION_DAYS = 21  # from the deadline to the end of scoring
 DEMO_DAYS = 21  # from the end of scoring to demo day
 DECISION_DAYS = 7  # from demo day to the decision (fallo)
-COMPLAINT_BUSINESS_DAYS = 10  # complaint window (inconformidad) before the contract
+COMPLAINT_BUSINESS_DAYS = 6  # complaint window (inconformidad) before the contract
 DELIVERY_DAYS = 150  # from the decision to the delivery of the tool
+REUSE_BUSINESS_DAYS = 30  # from the completion to another body's report of reusing the tool
 MINUTES_DELAY = timedelta(minutes=10)  # the scheduled job writes the minutes soon after
 FOLLOWS_MIN, FOLLOWS_MAX = 8, 16  # people following each public challenge (before the cap)
 FOLLOWS_CAP = 20
@@ -87,6 +88,9 @@ class Timeline:
     amendments: list[PlannedAmendment] = field(default_factory=list)
     #: When the minutes of the clarifications were written (None: not yet due).
     minutes_at: datetime | None = None
+    #: From the opening on: the dates of the evaluation, the decision, the contract and the
+    #: delivery (``after_opening``), whether or not they are already past on the load day.
+    moments: dict[str, datetime] = field(default_factory=dict)
 
     def step_at(self, action: str) -> datetime | None:
         return next((when for when, name in self.steps if name == action), None)
@@ -208,6 +212,8 @@ def build_timeline(spec: ChallengeSpec, today: date, tz: str) -> Timeline:
         steps=[(when[action], action) for action in _path(spec.target)],
         initial_dates=initial_dates,
     )
+    if "open" in (action for _when, action in timeline.steps):
+        timeline.moments = after_opening(when, dates, zone)
 
     # Documents: attached while drafting, days before it went to review.
     timeline.documents = [
@@ -288,3 +294,71 @@ def build_timeline(spec: ChallengeSpec, today: date, tz: str) -> Timeline:
     if minutes_at < load_day:
         timeline.minutes_at = minutes_at
     return timeline
+
+
+def previous_business_day(day: date) -> date:
+    """The last business day before ``day``."""
+    day -= timedelta(days=1)
+    while not is_business_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def after_opening(when: dict[str, datetime], dates: dict[str, datetime], zone) -> dict:
+    """The calendar from the opening act to the catalog, in the body's time zone.
+
+    Working steps fall on business days: the approver sets the evaluation rules and invites
+    the panel the business day after the opening, the experts answer that afternoon, the chair
+    is named, and evaluation starts the next business day. The experts score until the business
+    day before the end of the evaluation (the chair corrects what needs correcting that
+    morning); the finalists, confirmed the next business day, have their demo-day slots the
+    business day after and may send their demos until the business day before demo day. The
+    decision committee scores the demos that afternoon. Bidders may complain during
+    ``COMPLAINT_BUSINESS_DAYS`` business days after the decision; the award follows the first
+    business day after the window, the contract starts the next one; the supplier delivers
+    before the delivery date and the tool is reused by another body some weeks after it is in
+    the catalog.
+    """
+
+    def at(day: date, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(day, time(hour, minute), tzinfo=zone)
+
+    def day_of(moment: datetime) -> date:
+        return moment.astimezone(zone).date()
+
+    opened = day_of(when["open"])
+    panel_day = add_business_days(opened, 1)
+    ends = day_of(dates["evaluation_ends_at"])
+    demo_day = dates["demo_day_at"]
+    decision = when["decide"]
+    window_last = add_business_days(day_of(decision), COMPLAINT_BUSINESS_DAYS)
+    award = when["award"]
+    delivery = dates["delivery_at"]
+    complete = when["complete"]
+    return {
+        "settings": at(panel_day, 9),
+        "invitations": at(panel_day, 9, 30),
+        "responses": at(panel_day, 12),
+        "chair": at(panel_day, 18, 30),
+        "start_evaluation": when["start_evaluation"],
+        "conflicts": when["start_evaluation"] + timedelta(minutes=45),
+        "scoring_from": when["start_evaluation"] + timedelta(hours=4),
+        "scoring_until": at(previous_business_day(ends), 19),
+        "correction": at(ends, 11),
+        "evaluation_ends": dates["evaluation_ends_at"],
+        "confirm_finalists": when["confirm_finalists"],
+        "declare_deserted": when["declare_deserted"],
+        "demo_slots": at(add_business_days(day_of(when["confirm_finalists"]), 1), 10),
+        "demo_deadline": at(previous_business_day(day_of(demo_day)), 18),
+        "demo_day": demo_day,
+        "committee_scores": demo_day + timedelta(hours=6),
+        "decide": decision,
+        # The last instant of the complaint window (``complaints_close_at_for``).
+        "complaints_close": datetime.combine(window_last, time.max, tzinfo=zone),
+        "award": award,
+        "contract_start": at(add_business_days(day_of(award), 1), 9),
+        "start_implementation": when["start_implementation"],
+        "delivery": delivery,
+        "complete": complete,
+        "reuse": at(add_business_days(day_of(complete), REUSE_BUSINESS_DAYS), 11),
+    }
