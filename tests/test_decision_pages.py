@@ -495,3 +495,20 @@ def test_the_pages_cost_the_same_queries_at_two_data_sizes(client):
     assert small == large
     for page, budget in BUDGETS.items():
         assert large[page] <= budget, (page, large[page])
+
+
+def test_after_a_voided_decision_the_panel_shows_the_new_finalists_and_the_way_to_decide():
+    from tests.decision_helpers import confirm_finalists
+
+    s = finalists_stage(3, finalists=1)
+    decision = publish(s)
+    decision.voided_at = timezone.now()
+    decision.void_reason = "Inconformidad procedente."
+    decision.save(update_fields=["voided_at", "void_reason"])
+    s.challenge.finalist_selections.update(voided_at=timezone.now(), void_reason="Reevaluación.")
+    in_stage(s.challenge, Stage.EVALUATION)
+    confirm_finalists(s.challenge, s.proposals[1:3])
+    official = decision_summary(official_of(s.challenge), s.challenge)
+    assert official["decision"] == decision  # still public, marked as voided
+    assert [f["proposal"] for f in official["finalists"]] == s.proposals[1:3]
+    assert decision_summary(approver_of(s.challenge), s.challenge)["can_decide"]

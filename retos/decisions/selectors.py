@@ -311,7 +311,8 @@ def decision_summary(user, challenge) -> dict | None:
         )
     if approver and stage in PUBLISH_STAGES and (decision is None or decision.voided_at):
         summary["can_decide"] = True
-    if stage in AFTER_FINALISTS and challenge.finalists_at is not None and decision is None:
+    pending = decision is None or decision.voided_at is not None
+    if stage in AFTER_FINALISTS and challenge.finalists_at is not None and pending:
         committee = authenticated and not official and committee_member(user, challenge)
         if official or committee:
             finalists = _finalists(challenge)

@@ -158,6 +158,9 @@ def demo_slot_schedule(*, proposal, actor, starts_at: datetime, ends_at: datetim
     the calendar invitation linked from their demo page."""
     from retos.decisions.permissions import is_finalist_proposal
 
+    # The challenge first (as every service that locks both), then the proposal: two officials
+    # scheduling at once cannot both take one time.
+    Challenge.objects.select_for_update(of=("self",)).filter(pk=proposal.challenge_id).first()
     proposal = _lock_proposal(proposal)
     challenge = proposal.challenge
     rules.require(actor, "demo:schedule", challenge)
@@ -178,8 +181,6 @@ def demo_slot_schedule(*, proposal, actor, starts_at: datetime, ends_at: datetim
     now = timezone.now()
     if starts_at <= now:
         raise DomainError(_("The slot has already started. Choose a time ahead."), code="slot_past")
-    # Lock the challenge's slots: two officials scheduling at once cannot both take one time.
-    Challenge.objects.select_for_update(of=("self",)).filter(pk=challenge.pk).first()
     clash = (
         DemoSlot.objects.filter(challenge=challenge, starts_at__lt=ends_at, ends_at__gt=starts_at)
         .exclude(proposal=proposal)
