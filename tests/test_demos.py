@@ -419,3 +419,21 @@ def test_a_finalist_sees_only_its_own_slot_before_the_decision(client, situation
     assert client.get(url("decisions:demo_calendar", public_id=b.public_id)).status_code == 404
     own = client.get(url("decisions:demo", public_id=a.public_id)).content.decode()
     assert "Sala-A-secreta" in own and "Sala-B" not in own
+
+
+def test_an_oversized_or_empty_place_is_refused(situation):
+    start, end = slot_times()
+    for location, code in (
+        ("x" * (services.LOCATION_MAX + 1), "too_long"),
+        ("  ", "location_required"),
+    ):
+        with pytest.raises(DomainError) as exc:
+            services.demo_slot_schedule(
+                proposal=situation.finalists[0],
+                actor=official_of(situation.challenge),
+                starts_at=start,
+                ends_at=end,
+                location=location,
+            )
+        assert exc.value.code == code
+    assert not DemoSlot.objects.exists()
