@@ -162,6 +162,15 @@ def test_hostile_text_is_shown_escaped(client, decided):
         assert "DROP TABLE x" in page
 
 
+def test_a_hostile_file_name_is_shown_escaped(client, decided):
+    _challenge, proposals, _ = decided
+    name = '<img src=x onerror="alert(1)">.pdf'
+    complaint = file(proposals[1], evidence=[(pdf_upload(name), False)])
+    page = client.get(detail_url(complaint)).content.decode()
+    assert name not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;.pdf" in page
+
+
 # --- Filing ---------------------------------------------------------------------------------
 
 
