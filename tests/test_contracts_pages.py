@@ -612,3 +612,16 @@ def test_a_plain_member_of_the_supplier_sees_the_supplier_actions(client):
     member = MembershipFactory(organization=s.supplier, role="member").user
     client.force_login(member)
     assert "Post progress" in text_of(client.get(contract_url(s)))
+
+
+AWARD_BUDGET = 14
+
+
+def test_the_award_page_runs_the_same_queries_with_few_and_many_bidders(client):
+    s = h.decided()
+    client.force_login(s.approver)
+    small = queries(client, award_url(s))
+    for _ in range(10):
+        h.bidder(s.challenge)
+    large = queries(client, award_url(s))
+    assert small == large <= AWARD_BUDGET, (small, large)
