@@ -625,3 +625,19 @@ def test_the_award_page_runs_the_same_queries_with_few_and_many_bidders(client):
         h.bidder(s.challenge)
     large = queries(client, award_url(s))
     assert small == large <= AWARD_BUDGET, (small, large)
+
+
+def test_an_oversized_or_hostile_publiccode_is_refused_and_shown_escaped(client):
+    s = h.implementing()
+    client.force_login(s.supplier_member)
+    huge = h.valid_publiccode() + "#" + "x" * (300 * 1024) + "\n"
+    response = client.post(delivery_url(s), delivery_post(publiccode_yml=huge))
+    assert response.status_code == 400
+    assert "at most 256 KB are accepted" in text_of(response)
+    hostile = f"name: {SCRIPT}\n</textarea>{SCRIPT}\n"
+    response = client.post(delivery_url(s), delivery_post(publiccode_yml=hostile))
+    assert response.status_code == 400
+    text = text_of(response)
+    assert SCRIPT not in text
+    assert "&lt;/textarea&gt;" in text
+    assert not Delivery.objects.exists()
