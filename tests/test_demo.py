@@ -2,6 +2,8 @@
 
 import hashlib
 import sys
+import time as time_module
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from io import StringIO
@@ -20,14 +22,56 @@ from django.utils import timezone
 
 from retos.accounts.models import Expertise, User
 from retos.challenges.models import TIMELINE_FIELDS, Amendment, Challenge, Criterion
-from retos.challenges.stages import WINDOWS, Stage, closed_by_time
+from retos.challenges.stages import MAIN_PATH, WINDOWS, Stage, closed_by_time
 from retos.clarifications.models import Minutes, Question, QuestionStatus, Section
-from retos.core.business_days import business_days_between, is_business_day
-from retos.demo import activity, data
+from retos.contracts import publiccode
+from retos.contracts.models import (
+    Award,
+    CatalogEntry,
+    Contract,
+    Delivery,
+    DeliveryStatus,
+    Milestone,
+    MilestoneStatus,
+    MilestoneUpdate,
+    Payment,
+    Reuse,
+)
+from retos.core.business_days import add_business_days, business_days_between, is_business_day
+from retos.decisions.models import (
+    Complaint,
+    ComplaintStatus,
+    ComplaintStep,
+    Decision,
+    DecisionReason,
+    Demo,
+    DemoSlot,
+    Outcome,
+)
+from retos.demo import activity, data, outcome
+from retos.demo import evaluation as panels
 from retos.demo import proposals as bids
 from retos.demo.loader import DemoError, DemoLoader
-from retos.demo.timeline import build_timeline, company_person, signed_up_day
+from retos.demo.timeline import (
+    COMPLAINT_BUSINESS_DAYS,
+    build_timeline,
+    company_person,
+    signed_up_day,
+)
 from retos.documents.models import ChallengeDocument, Document
+from retos.evaluation.models import (
+    ConflictDeclaration,
+    EvaluationSettings,
+    Finalist,
+    FinalistSelection,
+    MemberRole,
+    MemberStatus,
+    Method,
+    PanelMember,
+    Round,
+    Score,
+)
+from retos.evaluation.ranking import challenge_ranking
 from retos.ledger.models import Event
 from retos.notifications.models import EmailDelivery, Follow, Kind, Notification
 from retos.organizations.mexico import check_rfc
@@ -67,7 +111,31 @@ MODELS = [
     ProposalVersion,
     ProposalAttachment,
     OpeningAct,
+    EvaluationSettings,
+    PanelMember,
+    ConflictDeclaration,
+    Score,
+    FinalistSelection,
+    Finalist,
+    Demo,
+    DemoSlot,
+    Decision,
+    DecisionReason,
+    Complaint,
+    ComplaintStep,
+    Award,
+    Contract,
+    Milestone,
+    MilestoneUpdate,
+    Payment,
+    Delivery,
+    CatalogEntry,
+    Reuse,
 ]
+
+#: CPU seconds the whole demo may take to load in the tests (it took about 50 in late 2026:
+#: the decisions' PDFs, with every score and justification, are the largest part).
+LOAD_CPU_BUDGET = 150
 
 
 def load() -> str:
@@ -102,8 +170,14 @@ def _loaded_once(django_db_setup, django_db_blocker, _media):
         ),
         transaction.atomic(),
     ):
-        yield load()
+        started = time_module.process_time()
+        output = load()
+        _load_cpu_seconds.append(time_module.process_time() - started)
+        yield output
         transaction.set_rollback(True)
+
+
+_load_cpu_seconds: list[float] = []
 
 
 @pytest.fixture
@@ -141,6 +215,282 @@ def test_the_program_s_two_famous_tools_exist(demo):
     assert alert.stage == Stage.COMPLETED
     corruption = Challenge.objects.get(title__icontains="corrupción")
     assert corruption.body.acronym == "SABG"
+
+
+def test_each_challenge_ends_in_its_stage_through_the_real_steps(demo):
+    now = timezone.now()
+    by_title = {c.title: c for c in Challenge.objects.all()}
+    for spec in data.CHALLENGES:
+        assert by_title[spec.title].current_stage_at(now) == spec.target, spec.key
+    assert _load_cpu_seconds and _load_cpu_seconds[0] < LOAD_CPU_BUDGET
+
+
+def _challenge(key: str) -> Challenge:
+    spec = panels.challenge_spec(key)
+    return Challenge.objects.get(title=spec.title)
+
+
+def _after(stage: Stage) -> list[Challenge]:
+    """The demo's challenges that went through ``stage`` (in the order of ``MAIN_PATH``)."""
+    now = timezone.now()
+    later = MAIN_PATH[MAIN_PATH.index(stage) :]
+    return [
+        c
+        for c in Challenge.objects.select_related("body")
+        if c.current_stage_at(now) in later
+        or (c.current_stage_at(now) == Stage.DESERTED and stage == Stage.EVALUATION)
+    ]
+
+
+def test_panels_cover_every_criterion_with_a_chair(demo):
+    evaluated = _after(Stage.EVALUATION)
+    assert len(evaluated) >= 8
+    methods, blind = set(), set()
+    for challenge in evaluated:
+        settings = EvaluationSettings.objects.get(challenge=challenge)
+        methods.add(settings.method)
+        blind.add(settings.blind_first_round)
+        experts = PanelMember.objects.filter(
+            challenge=challenge, role=MemberRole.EXPERT, status=MemberStatus.ACCEPTED
+        )
+        covered = {area for areas in experts.values_list("areas", flat=True) for area in areas}
+        assert covered >= set(challenge.criteria.values_list("expertise_area", flat=True))
+        chairs = experts.filter(is_chair=True)
+        assert chairs.count() == 1, challenge.slug
+        assert all(m.user.is_expert for m in experts)
+        if settings.method == Method.TRIMMED_MEAN:
+            assert experts.count() >= 5, challenge.slug
+        assert challenge.evaluation_at > max(m.responded_at for m in experts)
+    assert methods == set(Method.values) and blind == {True, False}
+    declined = PanelMember.objects.filter(status=MemberStatus.DECLINED)
+    assert declined.count() == 1 and declined.get().decline_reason
+    # The challenge still in "opened" is forming its panel: some invitations unanswered.
+    opened = [c for c in Challenge.objects.all() if c.current_stage_at(timezone.now()) == "opened"]
+    assert PanelMember.objects.filter(challenge__in=opened, status=MemberStatus.INVITED).exists()
+    committee = PanelMember.objects.filter(role=MemberRole.COMMITTEE, status=MemberStatus.ACCEPTED)
+    officials = committee.filter(user__memberships__role=Role.OFFICIAL)
+    assert officials.exists() and committee.exclude(pk__in=officials).exists()
+
+
+def test_conflicts_are_declared_and_recuse_the_expert(demo):
+    conflicts = ConflictDeclaration.objects.filter(has_conflict=True).select_related("member")
+    assert conflicts.count() >= 2
+    for declaration in conflicts:
+        assert declaration.note
+        assert not Score.objects.filter(
+            member=declaration.member, proposal=declaration.proposal
+        ).exists()
+    for member in PanelMember.objects.filter(
+        role=MemberRole.EXPERT, status=MemberStatus.ACCEPTED, challenge__evaluation_at__isnull=False
+    ):
+        admissible = member.challenge.proposals.filter(admissibility=Admissibility.ADMISSIBLE)
+        declared = set(member.declarations.values_list("proposal_id", flat=True))
+        assert declared == set(admissible.values_list("pk", flat=True)), member
+        assert member.conflicts_declared_at < min(
+            member.scores.values_list("saved_at", flat=True), default=timezone.now()
+        )
+
+
+def test_scores_are_justified_corrected_and_flagged(demo):
+    scores = Score.objects.filter(round=Round.PROPOSALS)
+    assert scores.count() > 600
+    assert not scores.filter(submitted_at__isnull=False, justification="").exists()
+    assert scores.values("value").distinct().count() >= 10
+    # One correction by the chair, with its reason; both entries kept.
+    (correction,) = Score.objects.filter(corrects__isnull=False).select_related("corrects")
+    assert correction.correction_reason and correction.corrects.submitted_at
+    assert correction.value != correction.corrects.value
+    chair = PanelMember.objects.get(challenge=correction.member.challenge, is_chair=True)
+    assert correction.entered_by == chair.user != correction.member.user
+    # Every expert of a challenge past the evaluation scored every proposal they may score.
+    for challenge in _after(Stage.FINALISTS):
+        ranking = challenge_ranking(challenge)
+        assert ranking.progress.complete, challenge.slug
+    # The challenge still in evaluation: some scores submitted, some drafts, some missing.
+    (evaluating,) = [c for c in _after(Stage.EVALUATION) if c.stage == Stage.EVALUATION]
+    progress = challenge_ranking(evaluating).progress
+    assert 0 < progress.done < progress.expected
+    assert Score.objects.filter(proposal__challenge=evaluating, submitted_at__isnull=True)
+    flagged = {
+        (c.slug, e.company)
+        for c in _after(Stage.EVALUATION)
+        for e in challenge_ranking(c).entries
+        if e.row.flagged
+    }
+    assert len(flagged) == 1
+
+
+def test_finalists_demos_and_the_committee_s_scores(demo):
+    selections = FinalistSelection.objects.filter(voided_at__isnull=True)
+    assert selections.count() == len(_after(Stage.FINALISTS))
+    deviating = [s for s in selections if s.deviates]
+    assert len(deviating) == 1 and deviating[0].justification
+    event = Event.objects.get(action="finalists.confirmed", payload__deviation=True)
+    assert event.public and event.payload["justification"] == deviating[0].justification
+    for selection in selections:
+        challenge = selection.challenge
+        finalists = list(
+            Finalist.objects.filter(selection=selection).values_list("proposal_id", flat=True)
+        )
+        assert finalists == selection.confirmed
+        slots = DemoSlot.objects.filter(challenge=challenge)
+        assert set(slots.values_list("proposal_id", flat=True)) == set(finalists)
+        for slot in slots:
+            assert slot.scheduled_at < slot.starts_at
+            assert slot.starts_at.astimezone(ZoneInfo(challenge.body.time_zone)).date() == (
+                challenge.demo_day_at.astimezone(ZoneInfo(challenge.body.time_zone)).date()
+            )
+        deadline = challenge.evaluation_settings.demo_deadline
+        for demo_ in Demo.objects.filter(proposal__challenge=challenge):
+            assert demo_.proposal_id in finalists
+            assert selection.confirmed_at < demo_.submitted_at <= deadline
+        if challenge.decided_at:
+            committee = PanelMember.objects.filter(
+                challenge=challenge, role=MemberRole.COMMITTEE, status=MemberStatus.ACCEPTED
+            )
+            demo_scores = Score.objects.current().filter(
+                proposal__challenge=challenge, round=Round.DEMOS
+            )
+            assert demo_scores.count() == committee.count() * len(finalists) * (
+                challenge.criteria.count()
+            )
+            assert all(s.submitted_at < challenge.decided_at for s in demo_scores)
+    assert Demo.objects.filter(number=2).exists()
+
+
+def test_decisions_give_reasons_and_their_pdf(demo):
+    decisions = Decision.objects.in_force().select_related("challenge", "winner")
+    decided = _after(Stage.DECIDED)
+    assert {d.challenge for d in decisions if d.outcome == Outcome.WINNER} == set(decided)
+    (deserted,) = [d for d in decisions if d.outcome == Outcome.DESERTED]
+    assert deserted.challenge.stage == Stage.DESERTED
+    assert deserted.justification == deserted.challenge.outcome_reason
+    for decision in decisions:
+        challenge = decision.challenge
+        admissible = set(
+            challenge.proposals.filter(admissibility=Admissibility.ADMISSIBLE).values_list(
+                "pk", flat=True
+            )
+        )
+        reasons = set(decision.reasons.values_list("proposal_id", flat=True))
+        assert reasons == admissible - {decision.winner_id}, challenge.slug
+        if decision.winner_id:
+            assert (
+                decision.winner_id
+                in FinalistSelection.objects.get(
+                    challenge=challenge, voided_at__isnull=True
+                ).confirmed
+            )
+        with decision.pdf.open("rb") as f:
+            pdf = f.read()
+        assert pdf.startswith(b"%PDF")
+        assert hashlib.sha256(pdf).hexdigest() == decision.pdf_sha256
+
+
+def test_complaints_dismissed_and_one_open_within_the_window(demo):
+    now = timezone.now()
+    dismissed = Complaint.objects.get(status=ComplaintStatus.DISMISSED)
+    assert [s.to_status for s in dismissed.steps.all()] == [
+        ComplaintStatus.UNDER_REVIEW,
+        ComplaintStatus.DISMISSED,
+    ]
+    assert all(step.response for step in dismissed.steps.all())
+    evidence = list(dismissed.evidence.all())
+    assert {e.confidential for e in evidence} == {True, False}
+    award = Award.objects.get(challenge=dismissed.challenge)
+    assert dismissed.resolved_at < award.recorded_at
+    assert dismissed.decision.complaints_close_at < award.recorded_at
+    (open_,) = Complaint.objects.open().select_related("decision", "challenge")
+    assert open_.challenge.current_stage_at(now) == Stage.DECIDED
+    assert open_.decision.published_at < open_.filed_at < open_.decision.complaints_close_at
+    assert now < open_.decision.complaints_close_at  # the window is still open
+    assert open_.evidence.filter(confidential=True).exists()
+    assert not Award.objects.filter(challenge=open_.challenge).exists()
+
+
+def test_contracts_milestones_and_payments(demo):
+    awarded = _after(Stage.AWARDED)
+    assert {a.challenge for a in Award.objects.select_related("challenge")} == set(awarded)
+    for award in Award.objects.select_related("challenge", "contract__document", "decision"):
+        challenge = award.challenge
+        assert award.supplier_id == award.decision.winner.company_id
+        assert award.amount <= challenge.amount
+        contract = award.contract
+        with contract.document.file.open("rb") as f:
+            pdf = f.read()
+        assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == (
+            contract.document.sha256
+        )
+        milestones = list(contract.milestones.order_by("number"))
+        assert len(milestones) == 4
+        assert sum(m.amount for m in milestones) == award.amount
+        assert contract.signed_on <= contract.starts_on <= milestones[0].due_on
+        assert milestones[-1].due_on == contract.ends_on
+        statuses = [m.status for m in milestones]
+        stage = challenge.current_stage_at(timezone.now())
+        if stage == Stage.AWARDED:
+            assert set(statuses) == {MilestoneStatus.PLANNED}
+        elif stage == Stage.IMPLEMENTATION:
+            assert statuses[0] == MilestoneStatus.PAID
+            assert MilestoneStatus.PLANNED in statuses and len(set(statuses)) >= 3
+        else:
+            assert set(statuses) == {MilestoneStatus.PAID}
+        for milestone in milestones:
+            payment = Payment.objects.filter(milestone=milestone).first()
+            if payment:
+                assert payment.amount == milestone.amount
+                zone = ZoneInfo(challenge.body.time_zone)
+                assert milestone.accepted_at.astimezone(zone).date() <= payment.paid_on
+            if milestone.status != MilestoneStatus.PLANNED:
+                assert milestone.updates.exists()
+
+
+def test_deliveries_catalog_and_reuse(demo):
+    completed = _after(Stage.COMPLETED)
+    assert len(completed) == 2
+    entries = CatalogEntry.objects.select_related("challenge", "delivery")
+    assert {e.challenge for e in entries} == set(completed)
+    for entry in entries:
+        delivery = entry.delivery
+        assert delivery.status == DeliveryStatus.ACCEPTED
+        parsed = publiccode.validate(
+            delivery.publiccode_yml,
+            licence=delivery.licence,
+            repository_url=delivery.repository_url,
+        )
+        assert parsed.name == entry.name
+        assert delivery.licence in entry.challenge.licences
+        assert entry.challenge.completed_at == delivery.reviewed_at
+    returned = Delivery.objects.get(status=DeliveryStatus.REJECTED)
+    assert returned.review_note and returned.number == 1
+    reuse = Reuse.objects.select_related("entry__challenge", "body").first()
+    assert reuse is not None and reuse.body != reuse.entry.challenge.body
+    assert reuse.body.is_government and reuse.reported_at > reuse.entry.published_at
+
+
+def test_the_ledger_publishes_each_step_after_the_opening(demo):
+    public = set(Event.objects.public().values_list("action", flat=True))
+    assert {
+        "finalists.confirmed",
+        "demo.scheduled",
+        "decision.published",
+        "complaint.filed",
+        "complaint.moved",
+        "award.recorded",
+        "milestone.progress",
+        "milestone.submitted",
+        "milestone.accepted",
+        "payment.recorded",
+        "delivery.submitted",
+        "delivery.reviewed",
+        "catalog.published",
+        "reuse.reported",
+    } <= public
+    # Panels, declarations and scores stay private until the decision publishes them.
+    private = Event.objects.exclude(pk__in=Event.objects.public())
+    assert private.filter(action__startswith="panel.").exists()
+    assert private.filter(action__startswith="score.").exists()
+    assert not Event.objects.public().filter(action__startswith="score.").exists()
 
 
 def test_challenges_are_complete_and_in_order(demo):
@@ -685,6 +1035,167 @@ def _check_bids(spec, timeline, today, tz, first_moment) -> None:
             assert not decided, key
 
 
+def _on_business_day(moment, zone) -> bool:
+    return is_business_day(moment.astimezone(zone).date())
+
+
+def _check_after_opening(spec, timeline, today, zone, first_moment, last_moment) -> None:
+    """From the panel to the catalog: every step already happened, in a possible order, on
+    working days where an office acts, and consistent with the stage the challenge ends in."""
+    key = (today, spec.key)
+    evaluating = panels.plan_evaluation(spec, timeline, today, zone.key)
+    closing = outcome.plan_outcome(spec, timeline, today, zone.key)
+    moments = timeline.moments
+    steps = {action: when for when, action in timeline.steps}
+    if "open" not in steps:
+        assert not (moments or evaluating or closing), key
+        return
+    for step in [*evaluating, *closing]:
+        assert steps["open"] < step.when < first_moment, (key, step)
+    ev = defaultdict(list)
+    for step in evaluating:
+        ev[step.action].append(step)
+    out = defaultdict(list)
+    for step in closing:
+        out[step.action].append(step)
+    for step in ev["settings"] + ev["invite"] + ev["chair"]:
+        assert _on_business_day(step.when, zone), (key, step)
+    invited = {s.who: s.when for s in ev["invite"]}
+    for step in ev["respond"]:
+        assert invited[step.who] < step.when, (key, step)
+    if spec.key in panels.FORMING:
+        # Still opened: the panel is being formed, some invitations still unanswered.
+        assert ev["invite"] and len(ev["respond"]) < len(ev["invite"]), key
+        assert {s.action for s in evaluating} <= {"settings", "invite", "respond"}, key
+        return
+    if spec.key not in panels.PANELS:
+        assert not (evaluating or closing), key
+        return
+    panel = panels.PANELS[spec.key]
+    start = steps["start_evaluation"]
+    ends = [s.when for s in [*ev["settings"], *ev["invite"], *ev["respond"], *ev["chair"]]]
+    assert max(ends) < start, key
+    assert max(s.when for s in ev["respond"]) < ev["chair"][0].when, key
+    assert [s.who for s in ev["respond"] if not s.accept] == (
+        [panel.declined[0]] if panel.declined else []
+    ), key
+
+    # Each expert declares before scoring, and never scores a proposal they are recused from.
+    declared = {s.who: s.when for s in ev["conflicts"] if s.role == "expert"}
+    assert set(declared) == set(panels.accepted_experts(panel)), key
+    assert all(start < when for when in declared.values()), key
+    scored = ev["score"] + ev["draft"]
+    limit = min(moments["scoring_until"], first_moment)
+    for step in scored:
+        assert declared[step.who] < step.when < limit, (key, step)
+        assert not panels.recused(panel, step.who, step.company), (key, step)
+    expected = {
+        (e, c)
+        for e in panels.accepted_experts(panel)
+        for c in panel.quality
+        if not panels.recused(panel, e, c)
+    }
+    done = {(s.who, s.company) for s in ev["score"]}
+    if spec.target == Stage.EVALUATION:
+        assert ev["draft"] and done and done < expected, key
+        assert not (ev["finalists"] or closing), key
+        return
+    assert done == expected and not ev["draft"], key
+    last_score = max(s.when for s in scored)
+    for step in ev["correct"]:
+        assert last_score < step.when == moments["correction"], key
+    if spec.target == Stage.DESERTED:
+        assert not ev["finalists"] and [s.action for s in closing] == ["deserted"], key
+        assert last_score < closing[0].when == steps["declare_deserted"], key
+        return
+
+    # Finalists: confirmed once scored; the committee declares about them; each has a slot on
+    # demo day and sends its demo before the demo deadline.
+    confirmed = ev["finalists"][0].when
+    assert confirmed == steps["confirm_finalists"] and last_score < confirmed, key
+    finalists = panels.finalists(spec.key)
+    committee = [s for s in ev["conflicts"] if s.role == "committee"]
+    assert {s.who for s in committee} == set(panel.committee), key
+    assert all(confirmed < s.when for s in committee), key
+    slots = sorted(ev["demo_slot"], key=lambda s: s.starts_at)
+    assert [s.company for s in ev["demo_slot"]] == finalists, key
+    for step in slots:
+        assert confirmed < step.when < step.starts_at < step.ends_at, key
+        assert step.starts_at >= moments["demo_day"], key
+    assert all(a.ends_at <= b.starts_at for a, b in pairwise(slots)), key
+    for step in ev["demo"]:
+        assert max(s.when for s in slots) < step.when <= moments["demo_deadline"], (key, step)
+    assert moments["demo_deadline"] < moments["demo_day"], key
+    if spec.target == Stage.FINALISTS:
+        assert not (ev["demo_score"] or closing), key
+        return
+    assert {s.company for s in ev["demo"]} == set(finalists), key
+    assert {(s.who, s.company) for s in ev["demo_score"]} == {
+        (m, c) for m in panel.committee for c in finalists
+    }, key
+    for step in ev["demo_score"]:
+        assert slots[-1].ends_at < step.when < steps["decide"], key
+
+    # The decision; complaints within the window; the award after it, with none open.
+    assert out["decide"][0].when == steps["decide"], key
+    assert out["decide"][0].company == panel.winner in finalists, key
+    closes = moments["complaints_close"]
+    window_last = add_business_days(
+        steps["decide"].astimezone(zone).date(), COMPLAINT_BUSINESS_DAYS
+    )
+    assert closes.date() == window_last, key
+    for step in out["complaint_file"]:
+        assert steps["decide"] < step.when < closes, key
+    for step in out["complaint_move"]:
+        filed = out["complaint_file"][step.number].when
+        assert filed < step.when < closes, key
+    if spec.target == Stage.DECIDED:
+        # Still decided on the load day: the window is open and a complaint is filed.
+        assert closes > last_moment, key
+        assert out["complaint_file"], key
+        assert not out["award"], key
+        return
+    assert closes < steps["award"] == out["award"][0].when, key
+    statuses = [s.status for s in out["complaint_move"]]
+    if out["complaint_file"]:
+        assert statuses[-1] in ("dismissed", "withdrawn"), key
+    if spec.target == Stage.AWARDED:
+        assert [s.action for s in closing][-1] == "award", key
+        return
+
+    # Implementation: progress, submission, acceptance and payment of each milestone, in order.
+    started = steps["start_implementation"]
+    by_number = defaultdict(list)
+    for step in closing:
+        if step.action in ("progress", "milestone_submit", "milestone_accept", "payment"):
+            assert started < step.when, (key, step)
+            by_number[step.number].append(step)
+    assert by_number, key
+    for number, mine in by_number.items():
+        actions = [s.action for s in mine]
+        assert actions == sorted(
+            actions, key=["progress", "milestone_submit", "milestone_accept", "payment"].index
+        ), key
+        for step in mine:
+            if step.action in ("milestone_accept", "payment"):
+                assert _on_business_day(step.when, zone), (key, step)
+        assert 1 <= number <= 4, key
+    if spec.target == Stage.IMPLEMENTATION:
+        assert not out["delivery_review"] and not out["reuse"], key
+        assert {s.number for s in out["payment"]} < {1, 2, 3, 4}, key
+        return
+    assert {s.number for s in out["payment"]} == {1, 2, 3, 4}, key
+    reviews = out["delivery_review"]
+    assert reviews[-1].accept and reviews[-1].when == steps["complete"], key
+    assert all(not r.accept and r.text for r in reviews[:-1]), key
+    submissions = out["delivery_submit"]
+    assert len(submissions) == len(reviews), key
+    for sent, review in zip(submissions, reviews, strict=True):
+        assert sent.when < review.when, key
+    for step in out["reuse"]:
+        assert steps["complete"] < step.when, key
+
+
 @pytest.mark.parametrize("start", [date(2026, 1, 1), date(2027, 7, 1)])
 def test_the_calendar_holds_on_every_day(start):
     bodies = {b.key: b for b in data.BODIES}
@@ -718,5 +1229,8 @@ def test_the_calendar_holds_on_every_day(start):
                 spec, timeline, ZoneInfo(body.time_zone), first_moment, last_moment, signed_up
             )
             _check_bids(spec, timeline, today, ZoneInfo(body.time_zone), first_moment)
+            _check_after_opening(
+                spec, timeline, today, ZoneInfo(body.time_zone), first_moment, last_moment
+            )
         # Both windows of a published challenge are on show.
         assert questions_open == {True, False}, today

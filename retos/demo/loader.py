@@ -16,6 +16,18 @@ load commits (the worker, ``make worker``, sends them; the demo's addresses are 
 Companies write, submit, re-submit and withdraw proposals (``retos.demo.proposals``) while each
 challenge takes them; after the deadline the body's two opening officers each confirm the
 opening act (``opening_confirm``, six minutes apart), and its official decides admissibility.
+
+From there every step goes through its own service, as the transitions' guards require
+(``retos.demo.evaluation``): the approver sets the evaluation rules and invites the panel and
+the decision committee, the experts answer, one chairs, each declares conflicts of interest and
+scores every proposal it is not recused from, the chair corrects a typing error, the approver
+confirms the finalists (``finalists_confirm``), the finalists get demo-day slots and send their
+demos, and the committee scores them. Then (``retos.demo.outcome``) the approver publishes the
+decision (``decision_publish``, or deserted), bidders complain within the window, the award and
+the signed contract are recorded (``award_record``), the supplier posts progress and submits
+milestones the agency accepts and pays, and the final delivery, with its ``publiccode.yml``, is
+accepted (``delivery_review``), which completes the challenge and publishes it in the catalog,
+where another body reports reusing it.
 """
 
 from __future__ import annotations
@@ -53,7 +65,7 @@ from retos.clarifications.services import (
     question_ask,
     question_decline,
 )
-from retos.contracts.models import CatalogEntry, Delivery, Milestone
+from retos.contracts.models import Award, CatalogEntry, Delivery, Milestone, Payment, Reuse
 from retos.contracts.services import (
     award_record,
     delivery_review,
@@ -67,7 +79,7 @@ from retos.contracts.services import (
 from retos.core.formatting import format_mxn
 from retos.core.timezones import MexicanTimeZone
 from retos.decisions.complaints import complaint_file, complaint_move
-from retos.decisions.models import Complaint
+from retos.decisions.models import Complaint, Decision, Demo
 from retos.decisions.services import decision_publish, demo_slot_schedule, demo_submit
 from retos.demo import data, outcome
 from retos.demo import evaluation as panels
@@ -87,7 +99,15 @@ from retos.demo.timeline import (
 from retos.documents.models import ChallengeDocument
 from retos.documents.services import challenge_document_add
 from retos.evaluation.finalists import finalists_confirm
-from retos.evaluation.models import MemberRole, PanelMember, Round, Score
+from retos.evaluation.models import (
+    ConflictDeclaration,
+    FinalistSelection,
+    MemberRole,
+    MemberStatus,
+    PanelMember,
+    Round,
+    Score,
+)
 from retos.evaluation.ranking import challenge_ranking
 from retos.evaluation.services import (
     conflicts_declare,
@@ -1008,6 +1028,17 @@ def summary_lines(now: datetime | None = None) -> list[str]:
         f"{OpeningAct.objects.filter(opened_at__isnull=False).count()} opening acts",
         f"Follows: {Follow.objects.count()}; notifications: {Notification.objects.count()} "
         f"in the site, {EmailDelivery.objects.count()} emails queued",
+        f"Panels: {PanelMember.objects.filter(status=MemberStatus.ACCEPTED).count()} members "
+        f"accepted ({PanelMember.objects.filter(role=MemberRole.COMMITTEE).count()} on decision "
+        f"committees), {ConflictDeclaration.objects.filter(has_conflict=True).count()} conflicts "
+        f"declared; {Score.objects.filter(submitted_at__isnull=False).count()} scores submitted "
+        f"({Score.objects.filter(corrects__isnull=False).count()} corrected)",
+        f"Finalists confirmed in {FinalistSelection.objects.count()} challenges; "
+        f"{Demo.objects.count()} demos; {Decision.objects.count()} decisions; "
+        f"{Complaint.objects.count()} complaints",
+        f"Contracts: {Award.objects.count()} with {Milestone.objects.count()} milestones, "
+        f"{Payment.objects.count()} payments; {Delivery.objects.count()} deliveries; "
+        f"{CatalogEntry.objects.count()} tools in the catalog, {Reuse.objects.count()} reuses",
         f"Ledger events: {events.count()} ({events.public().count()} public)",
         "Challenges per stage (now):",
     ]
@@ -1039,7 +1070,7 @@ def credential_lines() -> list[str]:
         "  Companies with proposals in every stage, with direccion@ (admin) and equipo@",
         "  (member) at: " + ", ".join(c.handle for c in bidders[:4]) + ",",
         "  " + ", ".join(c.handle for c in bidders[4:]) + " (each .example).",
-        f"  expert evaluator               {expert.email}",
+        f"  expert evaluator               {expert.email} (chairs the early-warning panel)",
         "  Every body has aprobacion@, funcionario@, apertura1@ and apertura2@ at its own",
         "  domain (sep.example, jalisco.example, guadalajara.example, …).",
     ]

@@ -11,7 +11,14 @@ get their notifications; their emails are queued for the worker (``make worker``
 Proposals from the companies (``retos.demo.proposals``), written, attached (a PDF each),
 submitted with their receipts, some re-submitted or withdrawn: sealed in the challenges still
 taking proposals or awaiting the opening act; opened by the body's two opening officers in every
-challenge from "opened" on, with the officials' admissibility decisions.
+challenge from "opened" on, with the officials' admissibility decisions. From there, every
+later stage is reached through its own services: expert panels (a decline, a chair, decision
+committees), conflict declarations, justified scores under the mean, the trimmed mean and
+z-scores, finalists (one deviation, justified), demos and demo-day slots, decisions with their
+PDF and reasons (one challenge deserted), complaints (one dismissed, one under review in its
+window), awards with signed contracts, milestones, progress and payments, deliveries with a
+valid ``publiccode.yml`` (one returned with observations), the catalog and a reuse by another
+body.
 
 Everything is created through the services, with the clock moved to the date each action
 happened, so the ledger tells the whole history in order. Dates are relative to the day of
