@@ -1192,8 +1192,12 @@ def _check_after_opening(spec, timeline, today, zone, first_moment, last_moment)
     assert len(submissions) == len(reviews), key
     for sent, review in zip(submissions, reviews, strict=True):
         assert sent.when < review.when, key
+    bodies = {b.key: b for b in data.BODIES}
     for step in out["reuse"]:
         assert steps["complete"] < step.when, key
+        registered = today + timedelta(days=bodies[step.body].registered_day + 1)
+        assert registered < step.when.astimezone(zone).date(), key
+        assert step.body != spec.body, key
 
 
 @pytest.mark.parametrize("start", [date(2026, 1, 1), date(2027, 7, 1)])
