@@ -651,3 +651,50 @@ def test_oversized_input_on_the_panel_page_is_refused(client):
     )
     assert response.status_code == 200
     assert not PanelMember.objects.exists()
+
+
+def test_saving_the_settings_page_again_keeps_the_exact_demo_deadline(client):
+    challenge = challenge_in(Stage.OPENED)
+    actor = approver_of(challenge)
+    exact = challenge.demo_day_at - timedelta(days=1, seconds=17)
+    services.evaluation_settings_update(challenge=challenge, actor=actor, demo_deadline=exact)
+    client.force_login(actor)
+    url = reverse("evaluation:settings", kwargs={"slug": challenge.slug})
+    form = client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["blind_first_round"] = "on"
+    assert client.post(url, data).status_code == 302
+    assert settings_of(challenge).demo_deadline == exact
+
+
+def test_a_decline_reason_is_shown_escaped_to_the_approver(client):
+    challenge = challenge_in(Stage.PUBLISHED)
+    actor = approver_of(challenge)
+    member_, token = invite(challenge, actor=actor)
+    services.panel_respond(
+        member=member_,
+        actor=UserFactory(email="experta@example.mx"),
+        token=token,
+        accept=False,
+        reason="<img src=x onerror=alert(1)>",
+    )
+    client.force_login(actor)
+    page = client.get(reverse("evaluation:panel", kwargs={"slug": challenge.slug})).content
+    assert b"&lt;img src=x onerror=alert(1)&gt;" in page
+    assert b"<img src=x" not in page
+
+
+def test_an_oversized_decline_reason_is_refused():
+    challenge = challenge_in(Stage.PUBLISHED)
+    member_, token = invite(challenge)
+    with pytest.raises(DomainError) as excinfo:
+        services.panel_respond(
+            member=member_,
+            actor=UserFactory(email="experta@example.mx"),
+            token=token,
+            accept=False,
+            reason="x" * 2001,
+        )
+    assert excinfo.value.code == "too_long"
+    member_.refresh_from_db()
+    assert member_.status == MemberStatus.INVITED

@@ -58,6 +58,7 @@ class SettingsForm(forms.Form):
     def __init__(self, *args, challenge, settings_obj, **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = ZoneInfo(challenge.body.time_zone)
+        self.stored_deadline = settings_obj.demo_deadline
         self.fields["demo_deadline"].help_text = _(
             "In the agency's time zone (%(zone)s). Finalists submit their demos before it."
         ) % {"zone": challenge.body.get_time_zone_display()}
@@ -82,7 +83,13 @@ class SettingsForm(forms.Form):
         if value is None:
             return None
         # The browser sends the agency's wall-clock time to the minute.
-        return value.replace(tzinfo=None).replace(tzinfo=self.zone)
+        local = value.replace(tzinfo=None).replace(tzinfo=self.zone)
+        stored = self.stored_deadline
+        if stored is not None and timezone.localtime(stored, self.zone).strftime(
+            LOCAL_FORMAT
+        ) == local.strftime(LOCAL_FORMAT):
+            return stored  # unchanged: keep the exact stored time
+        return local
 
 
 class InviteForm(forms.Form):

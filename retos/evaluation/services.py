@@ -81,7 +81,11 @@ def _text(value, *, label, max_length: int, required: bool = False) -> str:
 
 
 def _lock_challenge(challenge: Challenge) -> Challenge:
-    return Challenge.objects.select_for_update().select_related("body").get(pk=challenge.pk)
+    return (
+        Challenge.objects.select_for_update(of=("self",))
+        .select_related("body")
+        .get(pk=challenge.pk)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,7 +174,7 @@ def evaluation_settings_update(*, challenge: Challenge, actor, **fields) -> Eval
         changes["complaint_business_days"] = days
     if "demo_deadline" in fields:
         deadline = fields["demo_deadline"]
-        if deadline is not None:
+        if deadline is not None and deadline != obj.demo_deadline:
             if not isinstance(deadline, datetime) or timezone.is_naive(deadline):
                 raise DomainError(_("Give the demo deadline as a date and time."), code="date")
             if deadline <= timezone.now():
@@ -335,7 +339,9 @@ def panel_respond(*, member: PanelMember, actor, token: str, accept: bool, reaso
     """
     rules.require(actor, "evaluation:respond", member)
     locked = (
-        PanelMember.objects.select_for_update().select_related("challenge__body").get(pk=member.pk)
+        PanelMember.objects.select_for_update(of=("self",))
+        .select_related("challenge__body")
+        .get(pk=member.pk)
     )
     if not token or not hmac.compare_digest(locked.token_sha256, token_digest(token)):
         raise DomainError(_("This invitation link is not valid."), code="not_found")
@@ -446,7 +452,9 @@ def conflicts_declare(*, member: PanelMember, actor, declarations: dict) -> list
     from retos.evaluation.selectors import bidders_for
 
     locked = (
-        PanelMember.objects.select_for_update().select_related("challenge__body").get(pk=member.pk)
+        PanelMember.objects.select_for_update(of=("self",))
+        .select_related("challenge__body")
+        .get(pk=member.pk)
     )
     rules.require(actor, "evaluation:declare_conflicts", locked)
     bidders = bidders_for(locked)
@@ -739,7 +747,7 @@ def score_correct(*, score: Score, value, justification: str, reason: str, actor
     correct the latest entry."""
     challenge = _lock_challenge(Challenge(pk=score.member.challenge_id))
     locked = (
-        Score.objects.select_for_update()
+        Score.objects.select_for_update(of=("self",))
         .select_related("member", "proposal", "criterion")
         .get(pk=score.pk)
     )
