@@ -115,3 +115,32 @@ def test_a_companys_own_proposals_cost_a_constant_number_of_queries(
     with django_assert_max_num_queries(4):
         response = client.get(f"{API}/me/proposals/", HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.json()["count"] == size
+
+
+@pytest.mark.parametrize("size", [2, 15])
+def test_the_tokens_page_costs_a_constant_number_of_queries(
+    client, size, django_assert_max_num_queries
+):
+    from retos.api import services
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    for i in range(size):
+        token, _secret = services.api_token_create(actor=user, name=f"t{i}")
+        if i % 2:
+            services.api_token_revoke(token=token, actor=user)
+    client.force_login(user)
+    # The session, the person, the notifications badge, the memberships (menu), the tokens.
+    with django_assert_max_num_queries(6):
+        response = client.get("/cuenta/api/")
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr>") == size + 1
+
+
+@pytest.mark.parametrize("size", [2, 15])
+def test_the_documentation_page_reads_no_data(client, size, django_assert_max_num_queries):
+    for _ in range(size):
+        ChallengeFactory()
+    client.get("/api/v1/docs/")  # builds the page's content once per process and language
+    with django_assert_max_num_queries(0):
+        assert client.get("/api/v1/docs/").status_code == 200
