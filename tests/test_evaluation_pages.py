@@ -34,7 +34,7 @@ def queries(client, url, method="get", data=None) -> tuple[int, object]:
 
 
 def test_my_evaluations_lists_what_is_due(client):
-    opened, proposals = opened_challenge(2)
+    opened, _proposals = opened_challenge(2)
     user = UserFactory(is_expert=True)
     member(opened, areas=AREAS, user=user)
     evaluating, _p, experts = in_evaluation(2, experts=1)
@@ -126,7 +126,7 @@ def test_the_summary_costs_nothing_for_an_anonymous_visitor(django_assert_num_qu
 
 @pytest.mark.parametrize("size", [1, 5])
 def test_the_summary_is_constant_in_queries(size, django_assert_max_num_queries):
-    challenge, proposals = opened_challenge(size, admissible=False)
+    challenge, _proposals = opened_challenge(size, admissible=False)
     for _ in range(size):
         member(challenge, areas=AREAS)
     approver = MembershipFactory(organization=challenge.body, role="approver").user

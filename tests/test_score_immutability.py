@@ -50,7 +50,7 @@ def unchanged(original: Score) -> bool:
 
 
 def test_the_services_refuse_to_change_a_submitted_score(submitted):
-    challenge, proposals, experts, original = submitted
+    _challenge, proposals, experts, original = submitted
     expert = experts[1]
     with pytest.raises(DomainError):
         services.score_save(
