@@ -125,15 +125,19 @@ TRANSITIONS: list[Transition] = [
     ),
     Transition(Stage.FINALISTS, Stage.DECIDED, "decide", _("Publish the decision"), "decided_at"),
     Transition(Stage.DECIDED, Stage.AWARDED, "award", _("Record the award"), "awarded_at"),
-    # Only an upheld complaint (inconformidad) makes this move, with the complaint's reason.
-    Transition(
-        Stage.DECIDED,
-        Stage.EVALUATION,
-        "reopen_evaluation",
-        _("Return to evaluation"),
-        "evaluation_reopened_at",
-        needs_reason=True,
-    ),
+    # Only an upheld complaint (inconformidad) makes this move, with the complaint's reason:
+    # against a decision with a winner, or against a declaration of deserted.
+    *[
+        Transition(
+            s,
+            Stage.EVALUATION,
+            "reopen_evaluation",
+            _("Return to evaluation"),
+            "evaluation_reopened_at",
+            needs_reason=True,
+        )
+        for s in (Stage.DECIDED, Stage.DESERTED)
+    ],
     Transition(
         Stage.AWARDED,
         Stage.IMPLEMENTATION,
