@@ -269,7 +269,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_THROTTLE_CLASSES": ["retos.api.throttling.ClientRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["retos.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "retos.api.pagination.PageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "retos.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "retos.api.errors.exception_handler",

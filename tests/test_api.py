@@ -770,3 +770,31 @@ def test_the_documentation_page_lists_every_operation_without_outside_assets(cli
     assert "<script" not in html
     for url in re.findall(r'(?:src|href)="([^"]+)"', html):
         assert not url.startswith(("http:", "https:", "//")), url
+
+
+def test_a_body_larger_than_the_upload_limit_is_refused_unread(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    challenge = ChallengeFactory()
+    secret = token_for(UserFactory())
+    response = post(
+        client, f"/challenges/{challenge.slug}/questions/", {"text": "x" * 2000}, secret
+    )
+    assert_error(response, 413, "too_large")
+
+
+def test_the_parser_reads_no_more_than_the_limit_whatever_the_declared_length(settings):
+    import io
+    from types import SimpleNamespace
+
+    from retos.api.parsers import BodyTooLarge, JSONParser
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"text": "x" * 2000}).encode()
+    for declared in ("0", "", str(len(body))):
+        context = {"request": SimpleNamespace(META={"CONTENT_LENGTH": declared})}
+        with pytest.raises(BodyTooLarge):
+            JSONParser().parse(io.BytesIO(body), "application/json", context)
+    small = {"request": SimpleNamespace(META={"CONTENT_LENGTH": "13"})}
+    assert JSONParser().parse(io.BytesIO(b'{"text": "x"}'), "application/json", small) == {
+        "text": "x"
+    }

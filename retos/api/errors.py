@@ -10,12 +10,14 @@ domain refused), ``message`` is for people (in the request's language) and says 
   deadline passed, already answered, wrong stage), 400 when the input does;
 - a missing permission: 403, or 404 where the existence of the thing is itself private (views
   raise ``NotFound`` themselves there, so both cases read the same);
-- not found, bad input, not authenticated, too many requests: 404, 400, 401, 429.
+- not found, bad input, not authenticated, a body too large, too many requests: 404, 400,
+  401, 413, 429.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -91,7 +93,11 @@ def exception_handler(exc, context):
             error_body(exc.code, exc.message, getattr(exc, "fields", None)),
             status=domain_status(exc.code),
         )
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        from retos.api.parsers import BodyTooLarge
+
+        exc = BodyTooLarge()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -13,11 +13,12 @@ ERROR_DESCRIPTIONS = {
     "403": _("You may not do this (at this stage)."),
     "404": _("Not found, or not yours to see."),
     "409": _("The state of things refuses it now (a deadline, a stage, already done)."),
+    "413": _("The body of the request is too large."),
     "415": _("Send the body as JSON (Content-Type: application/json)."),
     "429": _("Too many requests: wait the seconds in Retry-After."),
 }
 READ_ERRORS = ["400", "401", "404", "429"]
-WRITE_ERRORS = ["400", "401", "403", "404", "409", "415", "429"]
+WRITE_ERRORS = ["400", "401", "403", "404", "409", "413", "415", "429"]
 
 
 class AutoSchema(openapi.AutoSchema):
