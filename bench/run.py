@@ -12,6 +12,11 @@ deadline; it reports accepted, lost, late accepted, refused, throughput and late
 
     python bench/run.py [--quick] [--requests N] [--concurrency C] [--sizes 100,2000] ...
     python bench/run.py --only rush --rush-companies 500 --rush-window 90
+
+Last, the open-data benchmark (bench/ocds.py): /ocds/releases.json over 10,000 generated
+challenges, streamed by the view and serialized in memory: time and peak memory of each.
+
+    python bench/run.py --only ocds --ocds-challenges 10000
 """
 
 from __future__ import annotations
@@ -76,6 +81,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--rush-late", type=float, default=0.05, help="deadline rush: share sent late [0.05]"
+    )
+    parser.add_argument(
+        "--ocds-challenges", type=int, default=10_000, help="open data: challenges [10000]"
     )
     args = parser.parse_args(argv)
     quick = {"duration": 3.0, "warmup": 1.0} if args.quick else {"duration": 10.0, "warmup": 2.0}
@@ -316,6 +324,7 @@ def run_round(
 # --- The deadline rush ----------------------------------------------------------------------------
 
 RUSH = "rush"
+OCDS = "ocds"  # the open-data benchmark, bench/ocds.py
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -556,11 +565,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         unknown = args.only - {s.name for s in scenarios}
         unknown.discard(RUSH)
+        unknown.discard(OCDS)
         if unknown:
             raise SystemExit(f"unknown scenarios: {', '.join(sorted(unknown))}")
         scenarios = [s for s in scenarios if s.name in args.only or s.name == BASELINE]
-    pages = not args.only or args.only - {RUSH}
+    pages = not args.only or args.only - {RUSH, OCDS}
     rush_wanted = not args.only or RUSH in args.only
+    ocds_wanted = not args.only or OCDS in args.only
     # A SIGTERM (e.g. from a CI timeout) unwinds like Ctrl-C, so gunicorn is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
@@ -584,12 +595,15 @@ def main(argv: list[str] | None = None) -> int:
     meta = describe_environment(args, pg_version)
 
     rounds = []
-    rush = None
+    rush = ocds = None
     try:
         for size in args.sizes if pages else []:
             rounds.append(run_round(size, scenarios, args, env, log))
         if rush_wanted:
             rush = run_rush(args, env, log, stamp)
+        if ocds_wanted:
+            say(f"\n== open data: /ocds/releases.json, {args.ocds_challenges:,} challenges ==")
+            ocds = run_json(["bench/ocds.py", f"--challenges={args.ocds_challenges}"], env, 3600)
     except KeyboardInterrupt:
         say("\nInterrupted; gunicorn is stopped.")
         return 130
@@ -597,14 +611,21 @@ def main(argv: list[str] | None = None) -> int:
     report = table(rounds, meta) if rounds else ""
     if rush is not None:
         report += ("\n\n" if report else "") + "\n".join(rush_lines(rush))
+    if ocds is not None:
+        report += ("\n\n" if report else "") + "\n".join(ocds["report"])
     say("\n" + report)
     out = RESULTS / f"{stamp}.json"
     out.write_text(
-        json.dumps({"meta": meta, "rounds": rounds, "rush": rush}, indent=2, ensure_ascii=False)
+        json.dumps(
+            {"meta": meta, "rounds": rounds, "rush": rush, "ocds": ocds},
+            indent=2,
+            ensure_ascii=False,
+        )
     )
     say(f"Results: {out.relative_to(REPO)}   gunicorn log: {log.relative_to(REPO)}")
     errors = sum(r["errors"] for rnd in rounds for r in rnd["results"])
-    return 1 if errors or (rush is not None and rush_failed(rush)) else 0
+    ocds_failed = ocds is not None and not ocds["same_releases"]
+    return 1 if errors or (rush is not None and rush_failed(rush)) or ocds_failed else 0
 
 
 if __name__ == "__main__":
