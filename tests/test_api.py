@@ -635,7 +635,7 @@ def test_decisions_awards_contracts_milestones_and_the_catalog(client):
 
 
 def test_unknown_addresses_under_the_api_answer_the_json_404(client):
-    for path in ("/", "/nada/", "/challenges/a/b/c/"):
+    for path in ("/", "/nada/", "/challenges/a/b/c/", "/me/proposals/%0A/draft/", "/x%0Ay/"):
         assert_error(client.get(f"{API}{path}"), 404, "not_found")
 
 

@@ -36,7 +36,7 @@ POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
 
 #: Examples per operation, generation mode and client: small enough for CI (under a minute in
 #: all), large enough to reach the validation paths.
-EXAMPLES = 5
+EXAMPLES = 10
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -87,5 +87,5 @@ urlpatterns = [
     ),
     # The documentation page (docs/) is a page of the site, in each language (page_urls.py);
     # anything else here is the API's JSON 404.
-    re_path(r"^(?!docs/).*$", views.NotFound.as_view(), name="not_found"),
+    re_path(r"^(?!docs/)[\s\S]*$", views.NotFound.as_view(), name="not_found"),
 ]
