@@ -727,3 +727,18 @@ def test_one_release_costs_the_event_a_bounded_number_of_queries():
 
     small, large = cost(1), cost(15)
     assert small == large and large <= 14, (small, large)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emptying_the_database_lifts_the_release_guard_and_puts_it_back():
+    from django.core.management import call_command
+
+    approved()
+    assert Release.objects.exists()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Release.objects.exists()
+    approved()
+    release = Release.objects.get()
+    with pytest.raises(DatabaseError), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {Release._meta.db_table} WHERE id = %s", [release.pk])  # noqa: S608
+    assert Release.objects.filter(pk=release.pk).exists()
