@@ -44,6 +44,10 @@ class Operation:
     parameters: list[Field] = field(default_factory=list)
     body: list[Field] = field(default_factory=list)
     responses: list[Response] = field(default_factory=list)
+    #: The fields of a successful answer (of each item of ``results``, for a page of a list).
+    result: str = ""
+    result_fields: list[Field] = field(default_factory=list)
+    paginated: bool = False
 
 
 @dataclass
@@ -81,6 +85,9 @@ class _Types:
 
     def name(self, schema: dict) -> str:
         if "$ref" in schema:
+            target = self.resolve(schema)
+            if "enum" in target:
+                return self.name(target)
             return schema["$ref"].rsplit("/", 1)[-1]
         if schema.get("allOf"):
             return self.name(schema["allOf"][0])
@@ -98,12 +105,14 @@ class _Types:
             kind += " | null"
         return kind
 
-    def fields(self, schema: dict) -> list[Field]:
+    def fields(self, schema: dict, *, output: bool = False) -> list[Field]:
+        """The fields of an object schema: those a client sends (``output=False``) or those it
+        receives."""
         schema = self.resolve(schema)
         required = set(schema.get("required", []))
         out = []
         for name, prop in (schema.get("properties") or {}).items():
-            if prop.get("readOnly"):
+            if prop.get("readOnly") and not output:
                 continue
             resolved = self.resolve(prop)
             out.append(
@@ -157,6 +166,17 @@ def _build() -> Document:
                         schema=types.name(media["schema"]) if "schema" in media else "",
                     )
                 )
+            result, result_fields, paginated = "", [], False
+            for code, response in sorted(op.get("responses", {}).items()):
+                media = (response.get("content") or {}).get("application/json", {})
+                if code.startswith("2") and "schema" in media:
+                    target = types.resolve(media["schema"])
+                    items = (target.get("properties") or {}).get("results", {}).get("items")
+                    paginated = items is not None and "count" in (target.get("properties") or {})
+                    shown = items if paginated else media["schema"]
+                    result = types.name(shown)
+                    result_fields = types.fields(shown, output=True)
+                    break
             security = op.get("security", [])
             anonymous = not security or {} in security
             tag_name = (op.get("tags") or ["api"])[0]
@@ -172,6 +192,9 @@ def _build() -> Document:
                     parameters=parameters,
                     body=body,
                     responses=responses,
+                    result=result,
+                    result_fields=result_fields,
+                    paginated=paginated,
                 )
             )
     info = schema.get("info", {})

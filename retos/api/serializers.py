@@ -27,6 +27,8 @@ from retos.proposals import content as proposal_content
 from retos.proposals.models import Admissibility
 
 MAX_TEXT_INPUT = 20000
+PAGE_HELP = _("The address of its page on this site.")
+CURRENCY_HELP = _("Always MXN (Mexican pesos).")
 NULLABLE_STR = serializers.CharField(allow_null=True)
 NULLABLE_INT = serializers.IntegerField(allow_null=True)
 NULLABLE_DATETIME = serializers.DateTimeField(allow_null=True)
@@ -94,7 +96,7 @@ class BodySerializer(BodyRefSerializer):
     public_challenges = serializers.IntegerField(
         read_only=True, help_text=_("Number of public challenges the body has published.")
     )
-    page = serializers.SerializerMethodField()
+    page = serializers.SerializerMethodField(help_text=PAGE_HELP)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_page(self, obj) -> str:
@@ -129,11 +131,13 @@ class ChallengeSerializer(serializers.Serializer):
     summary = serializers.CharField(read_only=True)
     category = serializers.CharField(read_only=True)
     amount = MoneyField(allow_null=True, help_text=_("Fixed contract amount, MXN."))
-    currency = serializers.SerializerMethodField()
+    currency = serializers.SerializerMethodField(help_text=CURRENCY_HELP)
     stage = serializers.SerializerMethodField(
         help_text=_("The current stage: past its deadline a published challenge is closed.")
     )
-    stage_label = serializers.SerializerMethodField()
+    stage_label = serializers.SerializerMethodField(
+        help_text=_("The name of the stage, in the language of the request.")
+    )
     body = BodyRefSerializer(read_only=True)
     state = StateSerializer(source="body.state", read_only=True, allow_null=True)
     licences = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -155,7 +159,7 @@ class ChallengeSerializer(serializers.Serializer):
     outcome_reason = serializers.CharField(
         read_only=True, help_text=_("The published reason of a cancelled or deserted challenge.")
     )
-    page = serializers.SerializerMethodField()
+    page = serializers.SerializerMethodField(help_text=PAGE_HELP)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_currency(self, obj) -> str:
@@ -300,7 +304,7 @@ class OpeningActSerializer(serializers.Serializer):
         read_only=True, help_text=_("SHA-256 of the act's canonical JSON.")
     )
     entries = ActEntrySerializer(many=True, read_only=True)
-    page = serializers.SerializerMethodField()
+    page = serializers.SerializerMethodField(help_text=PAGE_HELP)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_page(self, act) -> str:
@@ -457,7 +461,7 @@ class AwardSerializer(serializers.Serializer):
     proposal = serializers.UUIDField(source="proposal.public_id", read_only=True)
     supplier = CompanyRefSerializer(read_only=True)
     amount = MoneyField()
-    currency = serializers.SerializerMethodField()
+    currency = serializers.SerializerMethodField(help_text=CURRENCY_HELP)
     awarded_on = DateField()
     recorded_at = UTCDateTimeField()
     contract = serializers.SerializerMethodField()
@@ -492,7 +496,7 @@ class ContractSerializer(serializers.Serializer):
     challenge = serializers.SlugField(source="award.challenge.slug", read_only=True)
     supplier = CompanyRefSerializer(source="award.supplier", read_only=True)
     amount = MoneyField(source="award.amount")
-    currency = serializers.SerializerMethodField()
+    currency = serializers.SerializerMethodField(help_text=CURRENCY_HELP)
     awarded_on = DateField(source="award.awarded_on")
     number = serializers.CharField(read_only=True)
     signed_on = DateField()
@@ -559,7 +563,7 @@ class CatalogEntrySerializer(serializers.Serializer):
         help_text=_("The delivered tool's publiccode.yml, parsed.")
     )
     reuses = ReuseSerializer(many=True, read_only=True)
-    page = serializers.SerializerMethodField()
+    page = serializers.SerializerMethodField(help_text=PAGE_HELP)
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_publiccode(self, obj) -> dict:
@@ -609,7 +613,7 @@ class OwnProposalSerializer(serializers.Serializer):
     withdrawn_at = UTCDateTimeField()
     admissibility = serializers.ChoiceField(choices=Admissibility.choices, read_only=True)
     admissibility_reason = serializers.CharField(read_only=True)
-    page = serializers.SerializerMethodField()
+    page = serializers.SerializerMethodField(help_text=PAGE_HELP)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_page(self, obj) -> str:
