@@ -444,3 +444,27 @@ def test_admissibility_of_a_sealed_proposal_is_a_404_for_everyone(client):
             ),
             404,
         )
+
+
+def test_the_questions_deadline_is_exact(client):
+    challenge = ChallengeFactory()
+    _, asker = company_member()
+    secret = token_for(asker)
+    path = f"/challenges/{challenge.slug}/questions/"
+    with time_machine.travel(challenge.questions_close_at - timedelta(microseconds=1), tick=False):
+        assert post(client, path, {"text": "¿A tiempo?"}, secret).status_code == 201
+    with time_machine.travel(challenge.questions_close_at, tick=False):
+        assert_error(post(client, path, {"text": "¿Tarde?"}, secret), 409, "questions_closed")
+
+
+def test_the_submission_deadline_is_exact(client):
+    challenge = ChallengeFactory()
+    proposal, user = submitted_proposal(challenge, attach=False)[:2]
+    secret = token_for(user)
+    path = f"/me/proposals/{proposal.public_id}/submit/"
+    deadline = challenge.submissions_close_at
+    with time_machine.travel(deadline - timedelta(microseconds=1), tick=False):
+        assert post(client, path, None, secret).status_code == 201
+    with time_machine.travel(deadline, tick=False):
+        assert_error(post(client, path, None, secret), 409, "deadline_passed")
+    assert proposal.versions.count() == 2
