@@ -455,3 +455,37 @@ def test_every_file_validates_for_generated_challenges_at_every_stage(client, st
             transactions = contract.get("implementation", {}).get("transactions", [])
             assert len(transactions) == plan.paid
         transaction.set_rollback(True)
+
+
+def test_a_release_at_the_end_of_the_life_costs_the_same_queries_with_few_and_many_rows():
+    """The release of a completed challenge reads a fixed number of queries whatever the
+    number of its criteria, questions, amendments, bids, finalists, milestones and payments."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cost(n: int) -> int:
+        plan = Plan(
+            title="Reto",
+            amount=Decimal("1000000.00"),
+            criteria=[f"Criterio {i}" for i in range(n)],
+            questions=[(f"¿Pregunta {i}?", "Respuesta.", i % 2 == 0) for i in range(n)],
+            amendments=[f"Motivo {i}" for i in range(n)],
+            bidders=[(f"Empresa {i}", Decimal("900000.00"), True) for i in range(n)],
+            winner=0,
+            milestones=n,
+            paid=n,
+            cancel_after=Stage.PUBLISHED,
+        )
+        with transaction.atomic():
+            walk = Walk(plan)
+            walk.run_to(Stage.COMPLETED)
+            with CaptureQueriesContext(connection) as ctx:
+                walk.event("challenge.complete")
+            transaction.set_rollback(True)
+        return len(ctx.captured_queries)
+
+    small, large = cost(1), cost(4)
+    assert small == large, (small, large)
+    # savepoint, the ledger append (lock, head, insert), the release (challenge and previous
+    # releases, then one query per part of the record), the insert, release savepoint.
+    assert large <= 25, large
