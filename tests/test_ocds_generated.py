@@ -286,8 +286,10 @@ class Walk:
             DecisionReason.objects.create(
                 decision=self.decision, proposal=proposal, reason="Menor puntaje."
             )
-        self.stage(Stage.DECIDED, "decided_at")
+        # As the decision service does: its event, then the transition.
         self.event("decision.published", self.decision)
+        self.stage(Stage.DECIDED, "decided_at")
+        self.event("challenge.decide")
 
     def deserted(self) -> None:
         member(self.challenge, areas=AREAS, chair=True)
@@ -298,9 +300,9 @@ class Walk:
             decided_by=self.user,
             record_sha256="c" * 64,
         )
+        self.event("decision.published", decision)
         self.stage(Stage.DESERTED, "deserted_at", outcome_reason="Ninguna alcanzó el mínimo.")
         self.event("challenge.declare_deserted")
-        self.event("decision.published", decision)
 
     def awarded(self) -> None:
         winner = self.proposals[self.plan.winner]
@@ -343,8 +345,10 @@ class Walk:
             )
             for n in range(1, self.plan.milestones + 1)
         ]
-        self.stage(Stage.AWARDED, "awarded_at")
+        # As the award service does: its event, then the transition.
         self.event("award.recorded", award)
+        self.stage(Stage.AWARDED, "awarded_at")
+        self.event("challenge.award")
 
     def implementation(self) -> None:
         self.stage(Stage.IMPLEMENTATION, "implementation_at")
@@ -434,6 +438,19 @@ def test_every_file_validates_for_generated_challenges_at_every_stage(client, st
         releases = [r for r in package["releases"] if r["ocid"] == ocid_for(walk.challenge.pk)]
         # One release per public event the listener maps, in order.
         assert len(releases) == sum(1 for action in walk.events if action in ACTIONS)
+        tags = [tag for release in releases for tag in release["tag"]]
+        assert releases[0]["tag"] == ["planning", "tender"]
+        expected = {
+            Stage.DECIDED: "award",
+            Stage.AWARDED: "contract",
+            Stage.IMPLEMENTATION: "implementation",
+            Stage.COMPLETED: "contractTermination",
+            Stage.CANCELLED: "tenderCancellation",
+        }
+        if stage in expected:
+            assert expected[stage] in tags, tags
+        if stage == Stage.CANCELLED:
+            assert releases[-1]["tag"] == ["tenderCancellation"]
         # No bid data before the opening act's release; the bids from it on.
         first_bid = walk.act_release - 1 if walk.act_release is not None else len(releases)
         for release in releases[:first_bid]:

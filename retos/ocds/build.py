@@ -226,7 +226,9 @@ def _build(challenge_id, *, ocid, release_id, date, tags):
     design_contest: dict[str, Any] = {"followUpContracts": True}
     if challenge.finalists_at is not None:
         design_contest["selectedParticipants"] = _finalists(challenge, parties)
-    decisions = _decisions(challenge) if challenge.decided_at is not None else []
+    # A decision is published (its ledger event, and this release) before the transition
+    # stamps ``decided_at``: look for one as soon as there can be one.
+    decisions = _decisions(challenge) if challenge.opened_at is not None else []
     if decisions:
         design_contest["juryMembers"] = _jury(challenge)
     tender["designContest"] = design_contest

@@ -53,7 +53,7 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "milestone.progress": (IMPLEMENTATION,),
     "milestone.submitted": (IMPLEMENTATION,),
     "milestone.accepted": (IMPLEMENTATION,),
-    "milestone.reviewed": (IMPLEMENTATION,),
+    "milestone.returned": (IMPLEMENTATION,),
     "payment.recorded": (IMPLEMENTATION,),
     "delivery.submitted": (IMPLEMENTATION,),
     "delivery.reviewed": (IMPLEMENTATION,),
