@@ -240,11 +240,11 @@ def _finalist_selected(challenge, context) -> tuple[str, str]:
 def _demo_scheduled(challenge, context) -> tuple[str, str]:
     title = _("Your demo for “%(challenge)s” is scheduled") % {"challenge": challenge.title}
     if not context.get("starts_at"):
-        return title, _("The time of your presentation is on your proposal page.")
+        return title, _("The time of your presentation is on your demo page.")
     starts = datetime.fromisoformat(context["starts_at"]).astimezone(UTC)
     body = _(
         "Your presentation is on %(when)s at %(location)s. The calendar invitation is on your "
-        "proposal page."
+        "demo page."
     ) % {
         "when": format_datetime(starts, challenge.body.time_zone),
         "location": context.get("location", ""),
