@@ -10,6 +10,10 @@ What the files may contain is decided here and only here:
   opening. Before the opening act nothing about a proposal, not even how many there are, may
   leave this module.
 
+The files of what follows (scores and conflict declarations once a decision is in force;
+awards, contracts, milestones, payments) are in ``outcomes``; the pseudonymized bidders for
+research in ``research``. ``DATASETS`` gathers them all, in the order the page lists them.
+
 Each file is read with a constant number of queries, in chunks (``iterator(chunk_size=…)``),
 and streamed.
 """
@@ -18,67 +22,37 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal
-from itertools import islice
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from retos.challenges.models import Amendment, Challenge
 from retos.clarifications.models import Question
+from retos.opendata import outcomes, research
+from retos.opendata.columns import (
+    CHUNK_SIZE,
+    NUMERIC_TYPES,
+    Column,
+    Dataset,
+    batches,
+    decimal,
+    utc,
+    utc_text,
+)
 from retos.proposals.models import OpeningAct, Proposal
 
-CHUNK_SIZE = 500
-
 #: CSV cells starting with one of these are prefixed with an apostrophe, so a spreadsheet
-#: shows them as text instead of running them as a formula (CSV/formula injection).
+#: shows them as text instead of running them as a formula (CSV/formula injection). A number
+#: in a numeric column (a negative z-score total) is left alone: it is a number, not a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@")
-
-TYPES = {
-    "text": _("text"),
-    "integer": _("whole number"),
-    "decimal": _("decimal number (a string in JSON, to keep every digit)"),
-    "datetime": _("date and time, UTC, ISO 8601"),
-    "boolean": _("true or false"),
-    "list": _("list of texts (separated by “;” in CSV)"),
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str
-    description: Promise
-    value: Callable[[Any], Any]
-
-    @property
-    def type_label(self) -> Promise:
-        return TYPES[self.type]
-
-
-def _utc(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat()
-
-
-def _utc_text(value: str | None) -> str | None:
-    """An ISO 8601 time stored as text (the act's entries), rewritten in UTC."""
-    if not value:
-        return None
-    return _utc(datetime.fromisoformat(value))
-
-
-def _decimal(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 # ---------------------------------------------------------------------------------------------
 # Challenges
@@ -141,7 +115,7 @@ CHALLENGE_COLUMNS: list[Column] = [
         "amount",
         "decimal",
         _("The fixed contract amount, in Mexican pesos."),
-        lambda c: _decimal(c.amount),
+        lambda c: decimal(c.amount),
     ),
     Column("currency", "text", _("The currency of the amount: always MXN."), lambda c: "MXN"),
     Column(
@@ -157,25 +131,25 @@ CHALLENGE_COLUMNS: list[Column] = [
         "published_at",
         "datetime",
         _("When the challenge was published."),
-        lambda c: _utc(c.published_at),
+        lambda c: utc(c.published_at),
     ),
     Column(
         "questions_close_at",
         "datetime",
         _("When the questions window closes."),
-        lambda c: _utc(c.questions_close_at),
+        lambda c: utc(c.questions_close_at),
     ),
     Column(
         "submissions_close_at",
         "datetime",
         _("The deadline for proposals."),
-        lambda c: _utc(c.submissions_close_at),
+        lambda c: utc(c.submissions_close_at),
     ),
     Column(
         "opened_at",
         "datetime",
         _("When the opening act was published (empty before)."),
-        lambda c: _utc(c.opened_at),
+        lambda c: utc(c.opened_at),
     ),
     Column(
         "amendments",
@@ -225,12 +199,6 @@ class ProposalRow:
     admissibility: str | None
 
 
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
-
-
 def proposals(now: datetime | None = None) -> Iterator[ProposalRow]:
     """The entries of the published opening acts, in the order of the acts, each with its
     admissibility. One query for the acts and one per chunk of acts for the decisions."""
@@ -244,7 +212,7 @@ def proposals(now: datetime | None = None) -> Iterator[ProposalRow]:
         .order_by("opened_at", "pk")
         .iterator(chunk_size=CHUNK_SIZE)
     )
-    for batch in _batches(acts, CHUNK_SIZE):
+    for batch in batches(acts, CHUNK_SIZE):
         ids = [entry["proposal"] for act in batch for entry in act.entries]
         decisions = {
             str(public_id): admissibility
@@ -289,7 +257,7 @@ PROPOSAL_COLUMNS: list[Column] = [
         "received_at",
         "datetime",
         _("When the counted version was received."),
-        lambda r: _utc_text(r.entry["received_at"]),
+        lambda r: utc_text(r.entry["received_at"]),
     ),
     Column(
         "price",
@@ -328,18 +296,9 @@ PROPOSAL_COLUMNS: list[Column] = [
         "opened_at",
         "datetime",
         _("When the opening act was published."),
-        lambda r: _utc(r.act.opened_at),
+        lambda r: utc(r.act.opened_at),
     ),
 ]
-
-
-@dataclass(frozen=True)
-class Dataset:
-    name: str
-    title: Promise
-    description: Promise
-    columns: list[Column]
-    rows: Callable[[], Iterable[Any]]
 
 
 DATASETS: dict[str, Dataset] = {
@@ -360,16 +319,22 @@ DATASETS: dict[str, Dataset] = {
         PROPOSAL_COLUMNS,
         proposals,
     ),
+    **{dataset.name: dataset for dataset in outcomes.DATASETS},
+    research.DATASET.name: research.DATASET,
 }
+
+#: The files whose values are pseudonymized for research (the dictionary adds a methodology).
+RESEARCH = research.DATASET.name
 
 
 # ---------------------------------------------------------------------------------------------
 # Writers
 
 
-def csv_cell(value: Any) -> str:
+def csv_cell(value: Any, *, numeric: bool = False) -> str:
     """A value as a CSV cell: empty for none, true/false, lists joined by “;”, and text that
-    a spreadsheet would run as a formula prefixed with an apostrophe."""
+    a spreadsheet would run as a formula prefixed with an apostrophe — except, in a
+    ``numeric`` column, a plain number such as ``-0.512`` (a number is not a formula)."""
     if value is None:
         text = ""
     elif isinstance(value, bool):
@@ -378,7 +343,7 @@ def csv_cell(value: Any) -> str:
         text = ";".join(str(v) for v in value)
     else:
         text = str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if text.startswith(FORMULA_PREFIXES) and not (numeric and _NUMBER.fullmatch(text)):
         text = "'" + text
     return text
 
@@ -394,8 +359,10 @@ def csv_lines(columns: list[Column], rows: Iterable[Any]) -> Iterator[bytes]:
     """RFC 4180: a header row, comma-separated, quoted where needed, CRLF, UTF-8 (no BOM)."""
     writer = csv.writer(_Line(), lineterminator="\r\n")
     yield writer.writerow([c.name for c in columns]).encode("utf-8")
+    numeric = [c.type in NUMERIC_TYPES for c in columns]
     for row in rows:
-        yield writer.writerow([csv_cell(c.value(row)) for c in columns]).encode("utf-8")
+        cells = [csv_cell(c.value(row), numeric=n) for c, n in zip(columns, numeric, strict=True)]
+        yield writer.writerow(cells).encode("utf-8")
 
 
 def json_chunks(columns: list[Column], rows: Iterable[Any]) -> Iterator[bytes]:

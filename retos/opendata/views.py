@@ -25,6 +25,7 @@ def index(request):
             "datasets": list(exports.DATASETS.values()),
             "formats": list(FORMATS),
             "formula_prefixes": exports.FORMULA_PREFIXES,
+            "research": exports.RESEARCH,
         },
     )
 
