@@ -1,6 +1,6 @@
 """SQLite, with one change: ``flush`` (used by ``manage.py flush`` and transactional tests)
-lifts the append-only triggers (the ledger's, the submitted scores', the OCDS releases') while
-it empties every table, and puts them back.
+lifts the append-only triggers (the ledger's, the submitted scores', the OCDS releases', the
+witnesses' observations') while it empties every table, and puts them back.
 
 SQLite has no TRUNCATE, so emptying the database is a DELETE that the triggers refuse, as they
 should for any other DELETE. PostgreSQL needs no such backend: its flush is a TRUNCATE, which the
@@ -12,12 +12,14 @@ from django.db.backends.sqlite3 import base, operations
 from retos.evaluation import triggers as score_triggers
 from retos.ledger import triggers as ledger_triggers
 from retos.ocds import triggers as ocds_triggers
+from retos.witness import triggers as observation_triggers
 
 # table -> the module holding its SQLITE_DROP and SQLITE_CREATE statements
 GUARDED_TABLES = {
     "ledger_event": ledger_triggers,
     "evaluation_score": score_triggers,
     "ocds_release": ocds_triggers,
+    "witness_observation": observation_triggers,
 }
 
 
