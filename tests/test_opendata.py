@@ -206,16 +206,20 @@ def test_unknown_files_are_not_found(client):
 
 
 def test_the_files_use_the_columns_of_the_dictionary(client):
-    challenge = soon_closing()
-    submitted_proposal(challenge)
-    with past_deadline(challenge):
-        open_challenge(challenge)
-        for name, dataset in exports.DATASETS.items():
-            names = [c.name for c in dataset.columns]
-            header = download(client, f"/datos/{name}.csv").decode().split("\r\n", 1)[0]
-            assert header.split(",") == names
-            [item] = rows(client, f"/datos/{name}.json")
-            assert list(item) == names
+    """Every file, with at least one row each (a challenge taken to a paid milestone): the CSV
+    header and each JSON object's keys are the dictionary's columns, in its order."""
+    from tests.test_opendata_outcomes import award_and_pay, publish, scored
+
+    s = scored()
+    award_and_pay(s, publish(s))
+    for name, dataset in exports.DATASETS.items():
+        names = [c.name for c in dataset.columns]
+        assert len(set(names)) == len(names), name
+        header = download(client, f"/datos/{name}.csv").decode().split("\r\n", 1)[0]
+        assert header.split(",") == names
+        items = rows(client, f"/datos/{name}.json")
+        assert items, name
+        assert all(list(item) == names for item in items), name
 
 
 @pytest.mark.parametrize(
@@ -226,22 +230,54 @@ def test_the_dictionary_explains_every_column_in_each_language(client, prefix, l
     assert response.status_code == 200
     page = response.content.decode()
     assert f"<h1>{heading}</h1>" in page
-    for path in FILES:
-        assert f'href="{path}"' in page
     with translation.override(lang):
         for dataset in exports.DATASETS.values():
+            for fmt in ("csv", "json"):
+                assert f'href="/datos/{dataset.name}.{fmt}"' in page
+            assert f'id="columns-{dataset.name}"' in page
+            assert escape(str(dataset.description)) in page
+            if dataset.note:
+                assert escape(str(dataset.note)) in page
             for column in dataset.columns:
                 assert f"<code>{column.name}</code>" in page
                 assert escape(str(column.description)) in page
+                assert escape(str(column.type_label)) in page
 
 
 def test_every_description_is_translated_into_spanish():
-    for dataset in exports.DATASETS.values():
-        for column in dataset.columns:
-            with translation.override("en"):
-                english = str(column.description)
-            with translation.override("es"):
-                assert str(column.description) != english, column.name
+    """Each file's title, description and note, each column's description and each type are
+    translated (the English source and the Spanish differ)."""
+
+    def texts():
+        for dataset in exports.DATASETS.values():
+            yield dataset.name, dataset.title
+            yield dataset.name, dataset.description
+            if dataset.note:
+                yield dataset.name, dataset.note
+            for column in dataset.columns:
+                yield f"{dataset.name}.{column.name}", column.description
+                yield f"{dataset.name}.{column.name} (type)", column.type_label
+
+    for where, text in texts():
+        with translation.override("en"):
+            english = str(text)
+        with translation.override("es"):
+            assert str(text) != english, where
+
+
+@pytest.mark.parametrize(
+    ("prefix", "heading", "words"),
+    [
+        ("", "Metodología del archivo de investigación", "HMAC-SHA256"),
+        ("/en", "Methodology of the research file", "HMAC-SHA256"),
+    ],
+)
+def test_the_dictionary_explains_the_research_methodology(client, prefix, heading, words):
+    page = client.get(f"{prefix}/datos/").content.decode()
+    assert f'<h4 id="research-methodology">{heading}</h4>' in page
+    assert words in page
+    methodology = page.split('id="research-methodology"', 1)[1].split("</section>", 1)[0]
+    assert methodology.count("<p>") == 5
 
 
 def queries(client, path) -> int:
