@@ -55,15 +55,20 @@ def evaluation_started_now(challenge) -> None:
     challenge.save(update_fields=["evaluation_reopened_at"])
 
 
-PANEL_ROLES = ["chair", "panel_expert", "committee"]
+PANEL_ROLES = ["chair", "panel_expert", "committee", "social_witness"]
 
 
 def someone(role, challenge):
-    """A person in ``role``: the lifecycle roles, or a member of the challenge's panel."""
+    """A person in ``role``: the lifecycle roles, a member of the challenge's panel, or its
+    social witness."""
     if role == "chair":
         return member(challenge, chair=True, declared=True).user
     if role == "panel_expert":
         return member(challenge, declared=True).user
     if role == "committee":
         return member(challenge, role=MemberRole.COMMITTEE).user
+    if role == "social_witness":
+        from tests.witness_helpers import witness_of
+
+        return witness_of(challenge)
     return person(role, challenge.body)

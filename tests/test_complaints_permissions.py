@@ -32,11 +32,12 @@ from tests.complaint_helpers import (
 from tests.evaluation_helpers import in_stage
 from tests.factories import MembershipFactory
 from tests.lifecycle import ROLES, person
+from tests.witness_helpers import witness_of
 
 pytestmark = pytest.mark.django_db
 
 # The roles this feature adds to the platform-wide ones.
-EXTRA_ROLES = ["bidder", "complainant", "winner", "withdrawn_company"]
+EXTRA_ROLES = ["bidder", "complainant", "winner", "withdrawn_company", "social_witness"]
 ALL_ROLES = ROLES + EXTRA_ROLES
 
 
@@ -103,6 +104,8 @@ class Scenario:
             return bidder(self.proposals[0])
         if role == "withdrawn_company":
             return MembershipFactory(organization=self.withdrawn.company, role=Role.MEMBER).user
+        if role == "social_witness":
+            return witness_of(self.challenge)
         return person(role, self.challenge.body)
 
 
@@ -253,7 +256,7 @@ def test_withdraw(stage):
 
 # --- Evidence -------------------------------------------------------------------------------
 
-CONFIDENTIAL_READERS = {"body_official", "body_approver", "complainant"}
+CONFIDENTIAL_READERS = {"body_official", "body_approver", "complainant", "social_witness"}
 
 
 @pytest.mark.parametrize("stage", MOVE_STAGES)

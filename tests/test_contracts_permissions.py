@@ -20,10 +20,11 @@ from tests import contract_helpers as h
 from tests.contract_helpers import english  # noqa: F401  (the fixture)
 from tests.factories import MembershipFactory
 from tests.lifecycle import ROLES, person
+from tests.witness_helpers import witness_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-ALL_ROLES = [*ROLES, "supplier_admin", "supplier_member", "other_bidder"]
+ALL_ROLES = [*ROLES, "supplier_admin", "supplier_member", "other_bidder", "social_witness"]
 AGENCY = {"body_official", "body_approver"}
 SUPPLIER = {"supplier_admin", "supplier_member"}
 
@@ -47,6 +48,8 @@ def actors(s) -> dict:
     people["supplier_admin"] = s.supplier_member
     people["supplier_member"] = MembershipFactory(organization=s.supplier, role="member").user
     people["other_bidder"] = s.other_bidder
+    # The social witness reads the (public) contract and writes nothing.
+    people["social_witness"] = witness_of(s.challenge)
     return people
 
 
@@ -193,6 +196,7 @@ REUSE_ROLES = {
     "other_body_official": True,
     "other_body_admin": False,
     "supplier_admin": False,
+    "social_witness": False,
 }
 
 
@@ -211,6 +215,7 @@ def test_only_officials_of_another_government_body_report_a_reuse():
     people["other_body_official"] = other_official.user
     people["other_body_admin"] = other_admin.user
     people["supplier_admin"] = s.supplier_member
+    people["social_witness"] = witness_of(s.challenge)
     for role, expected in REUSE_ROLES.items():
         user = people[role]
         bodies = (

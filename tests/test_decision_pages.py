@@ -26,10 +26,11 @@ from tests.decision_helpers import (
 )
 from tests.evaluation_helpers import in_stage
 from tests.lifecycle import ROLES, person
+from tests.witness_helpers import witness_of
 
 pytestmark = pytest.mark.django_db
 
-EXTRA_ROLES = ["finalist_member", "bidder", "panel_expert", "chair", "committee"]
+EXTRA_ROLES = ["finalist_member", "bidder", "panel_expert", "chair", "committee", "social_witness"]
 ALL = set(ROLES) | set(EXTRA_ROLES)
 ACTIONS = [
     "demo:submit",
@@ -52,9 +53,9 @@ EXPECTED = {
     },
     "during": {
         "demo:submit": {"finalist_member"},
-        "demo:view": {"finalist_member", "committee"} | OFFICIALS,
+        "demo:view": {"finalist_member", "committee", "social_witness"} | OFFICIALS,
         "demo:schedule": OFFICIALS,
-        "demo:agenda": {"committee"} | OFFICIALS,
+        "demo:agenda": {"committee", "social_witness"} | OFFICIALS,
         "decision:publish": {"body_approver"},
         "decision:view": set(),
     },
@@ -83,6 +84,7 @@ def actor_for(role, s):
         "panel_expert": lambda: next(m for m in s.experts if not m.is_chair).user,
         "chair": lambda: s.chair.user,
         "committee": lambda: s.committee[0].user,
+        "social_witness": lambda: witness_of(s.challenge),
     }[role]()
 
 

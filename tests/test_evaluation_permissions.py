@@ -27,6 +27,7 @@ from tests.evaluation_helpers import in_stage, member, opened_challenge, score
 from tests.evaluation_panel_helpers import committee_member, declare, make_finalists
 from tests.factories import CompanyFactory, MembershipFactory
 from tests.lifecycle import ROLES, challenge_in, person
+from tests.witness_helpers import witness_of
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,8 @@ PANEL_ROLES = [
     "chair",
     "committee_member",
     "company_bidder",
+    # The challenge's social witness: reads the panel and the progress, writes nothing.
+    "social_witness",
 ]
 ALL_ROLES = ROLES + PANEL_ROLES
 EXPERTS = {"accepted_expert", "conflicted_expert", "chair"}
@@ -69,6 +72,7 @@ class World:
         self.members["committee_member"] = committee_member(challenge)
         for role in MEMBERS:
             self.people[role] = self.members[role].user
+        self.people["social_witness"] = witness_of(challenge)
         if self.proposals:
             first = self.proposals[0]
             company_admin = first.company.memberships.get(role=Role.ADMIN).user
@@ -116,8 +120,9 @@ class World:
 def expected(action: str, role: str, stage: Stage) -> bool:
     """Who may, when: the rules as a table."""
     approver = role == "body_approver"
+    witness = role == "social_witness"
     if action == "evaluation:view_panel":
-        return approver
+        return approver or witness
     if action == "evaluation:manage_settings":
         return approver and stage in (Stage.PUBLISHED, Stage.CLOSED, Stage.OPENED)
     if action == "evaluation:invite":
@@ -139,7 +144,7 @@ def expected(action: str, role: str, stage: Stage) -> bool:
         return role in MEMBERS
     if action == "evaluation:view_progress":
         started = stage in (Stage.EVALUATION, Stage.FINALISTS, Stage.DECIDED, Stage.CANCELLED)
-        return started and role in ("body_approver", "chair")
+        return started and role in ("body_approver", "chair", "social_witness")
     if action == "evaluation:declare_conflicts":
         if role in EXPERTS:
             return stage in (Stage.OPENED, Stage.EVALUATION)
@@ -162,6 +167,7 @@ def expected(action: str, role: str, stage: Stage) -> bool:
             "body_official",
             "body_approver",
             "body_opening_officer",
+            "social_witness",
         )
     raise AssertionError(action)
 

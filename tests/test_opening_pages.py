@@ -31,6 +31,7 @@ from tests.proposal_helpers import (
     past_deadline,
     pdf_file,
 )
+from tests.witness_helpers import witness_of
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +102,8 @@ def messages_of(response) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "role", ["official", "approver", "admin", "other_officer", "bidder", "staff", "superuser"]
+    "role",
+    ["official", "approver", "admin", "other_officer", "bidder", "staff", "superuser", "witness"],
 )
 def test_the_officers_page_is_a_404_for_anyone_but_the_bodys_opening_officers(
     client, challenge, bidders, after_deadline, role
@@ -114,6 +116,8 @@ def test_the_officers_page_is_a_404_for_anyone_but_the_bodys_opening_officers(
         "bidder": lambda: bidders[0][1],
         "staff": lambda: UserFactory(is_platform_staff=True),
         "superuser": lambda: UserFactory(is_superuser=True, is_staff=True),
+        # The social witness follows the confirmations on their own dossier, without a button.
+        "witness": lambda: witness_of(challenge),
     }[role]()
     as_user(client, user)
     target = url("proposals:confirm_opening", slug=challenge.slug)
@@ -262,6 +266,7 @@ ROLES = [
     "admin",
     "staff",
     "superuser",
+    "witness",
 ]
 
 
@@ -278,6 +283,8 @@ def someone(role, challenge, bidders):
         return UserFactory(is_superuser=True, is_staff=True)
     if role == "other_official":
         return MembershipFactory(role="official").user
+    if role == "witness":
+        return witness_of(challenge)
     return MembershipFactory(organization=challenge.body, role=role).user
 
 
@@ -391,6 +398,8 @@ LIST_ROLES = {
     "other_official": 404,
     "staff": 404,
     "superuser": 404,
+    # The social witness reads the list (never before the act), without the decision's form.
+    "witness": 200,
 }
 
 
@@ -479,7 +488,9 @@ def test_a_decision_is_recorded_public_notified_and_shown_to_the_company(
     assert proposal.admissibility == Admissibility.ADMISSIBLE
 
 
-@pytest.mark.parametrize("role", ["bidder", "opening_officer", "admin", "other_official", "staff"])
+@pytest.mark.parametrize(
+    "role", ["bidder", "opening_officer", "admin", "other_official", "staff", "witness"]
+)
 def test_others_cannot_decide_admissibility(
     client, challenge, bidders, officers, after_deadline, role
 ):

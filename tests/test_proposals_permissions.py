@@ -17,13 +17,16 @@ from retos.organizations.models import Role
 from retos.proposals.models import Proposal, Status
 from tests.factories import CompanyFactory, MembershipFactory
 from tests.lifecycle import ROLES, challenge_in, person
+from tests.witness_helpers import witness_of
 
 pytestmark = pytest.mark.django_db
 
 # The proposing company's own people, on top of the lifecycle roles ("company_admin" there is
 # an admin of *another* company).
 OWNERS = ["own_company_member", "own_company_admin"]
-ALL_ROLES = [*ROLES, *OWNERS]
+# The challenge's social witness reads what the body's readers read, never writes.
+WITNESS = "social_witness"
+ALL_ROLES = [*ROLES, *OWNERS, WITNESS]
 
 # Every stored stage, plus a published challenge whose deadline has passed (its current stage
 # is "closed" although nobody has recorded it yet).
@@ -47,7 +50,7 @@ OPENED_STAGES = {"opened", "evaluation", "finalists", "decided", "awarded", "imp
 EDITABLE_STAGES = {"published", "closed", PAST_DEADLINE}
 # The current stage is "closed": the only time the opening may be confirmed.
 CLOSED_NOW = {"closed", PAST_DEADLINE}
-READERS_AFTER_OPENING = {"body_official", "body_approver", "body_opening_officer"}
+READERS_AFTER_OPENING = {"body_official", "body_approver", "body_opening_officer", WITNESS}
 DECIDERS = {"body_official", "body_approver"}
 
 
@@ -81,6 +84,8 @@ def the_person(role: str, challenge, company):
         return MembershipFactory(organization=company, role=Role.MEMBER).user
     if role == "own_company_admin":
         return MembershipFactory(organization=company, role=Role.ADMIN).user
+    if role == WITNESS:
+        return witness_of(challenge)
     return person(role, challenge.body)
 
 
@@ -136,6 +141,13 @@ def test_powerful_users_without_a_named_role_never_read_even_after_opening(role)
     company = CompanyFactory()
     actor = person(role, challenge.body)
     assert not rules.can(actor, "proposal:read", a_proposal(challenge, company, Status.SUBMITTED))
+
+
+def test_a_witness_of_another_challenge_never_reads():
+    challenge = challenge_in(Stage.OPENED)
+    other = witness_of(challenge_in(Stage.OPENED))
+    proposal = a_proposal(challenge, CompanyFactory(), Status.SUBMITTED)
+    assert not rules.can(other, "proposal:read", proposal)
 
 
 def test_an_official_of_another_body_never_reads():

@@ -148,7 +148,7 @@ def expected_status(stage, role) -> int:
         return 404  # no ranking before the evaluation starts
     if stage == Stage.DECIDED:
         return 200  # public with the decision
-    if role in ("body_official", "body_approver", "chair"):
+    if role in ("body_official", "body_approver", "chair", "social_witness"):
         return 200
     return 302 if role == "anonymous" else 403
 

@@ -8,8 +8,9 @@ award.
   or dismiss it.
 - ``complaint:withdraw`` (on a complaint): the complaining company's members.
 - ``complaint:download_evidence`` (on a piece of evidence): anyone who may see the challenge,
-  unless it is confidential; then only the body's officials and approvers and the complaining
-  company's members. Confidential evidence is still listed (name, size, SHA-256) for everyone.
+  unless it is confidential; then only the body's officials and approvers, the social witness
+  and the complaining company's members. Confidential evidence is still listed (name, size,
+  SHA-256) for everyone.
 """
 
 from retos.challenges.permissions import is_body_approver, is_body_official
@@ -24,6 +25,7 @@ from retos.proposals.permissions import (
     is_company_member,
     opened,
 )
+from retos.witness.permissions import is_social_witness
 
 
 @predicate
@@ -65,7 +67,10 @@ register("complaint:withdraw", is_complainant)
 register(
     "complaint:download_evidence",
     of_complaint(may_view_challenge)
-    & (~confidential | of_complaint(is_complainant | of_challenge(is_body_official))),
+    & (
+        ~confidential
+        | of_complaint(is_complainant | of_challenge(is_body_official | is_social_witness))
+    ),
 )
 
 # No award while bidders may still complain, or while a complaint is open.

@@ -4,11 +4,12 @@
   finalists stage (the demo deadline is checked by the service at the moment of submission,
   with its own message).
 - ``demo:view`` (a proposal): the finalist's own members; the body's officials and approvers
-  and the decision committee (who watch and score the demos); after the decision, anyone who
-  can see the challenge (the demos are part of the published record).
+  and the decision committee (who watch and score the demos) and the social witness; after the
+  decision, anyone who can see the challenge (the demos are part of the published record).
 - ``demo:schedule`` (a challenge): the body's officials and approvers, in the finalists stage.
-- ``demo:agenda`` (a challenge): every slot — the body's officials and approvers and the
-  decision committee from the finalists stage on; everyone once a decision is published.
+- ``demo:agenda`` (a challenge): every slot — the body's officials and approvers, the
+  decision committee and the social witness from the finalists stage on; everyone once a
+  decision is published.
 - ``decision:publish`` (a challenge): the body's approver, while no decision is in force, in
   the finalists stage (a winner or deserted) or, to declare it deserted, in the opened and
   evaluation stages (no admissible proposal, none above the minimum). The service checks which.
@@ -29,6 +30,7 @@ from retos.challenges.stages import Stage
 from retos.core.rules import PERMISSIONS, Predicate, is_authenticated, predicate, register
 from retos.organizations.models import Role
 from retos.proposals.permissions import is_company_member, on_challenge
+from retos.witness.permissions import is_social_witness
 
 # Stages from the finalists on, up to the end of the path (a decided challenge may be awarded,
 # implemented and completed; the demos stay readable to those who had them).
@@ -130,14 +132,16 @@ register(
     is_finalist
     & (
         is_company_member
-        | on_challenge((is_body_official | is_committee_member) & after_finalists)
+        | on_challenge(
+            (is_body_official | is_committee_member | is_social_witness) & after_finalists
+        )
         | on_challenge(decision_published & can_view_challenge)
     ),
 )
 register("demo:schedule", is_body_official & stage_is(Stage.FINALISTS))
 register(
     "demo:agenda",
-    ((is_body_official | is_committee_member) & after_finalists)
+    ((is_body_official | is_committee_member | is_social_witness) & after_finalists)
     | (decision_published & can_view_challenge),
 )
 register("decision:publish", is_body_approver & stage_is(*PUBLISH_STAGES) & no_decision_in_force)

@@ -11,6 +11,7 @@
   "evaluation"; the committee: stage "finalists", finalists only), only after declaring, and
   never a proposal they declared a conflict with (recused for good).
 - The accepted chair sees the progress and corrects a submitted score during evaluation.
+- The challenge's social witness sees the panel, the settings and the progress (read-only).
 
 Nothing here consults ``is_superuser``. The guard on "start evaluation" (a panel covering
 every criterion, an accepted chair, no admissibility pending) is registered at the end.
@@ -31,6 +32,7 @@ from retos.evaluation.models import (
     PanelMember,
     Round,
 )
+from retos.witness.permissions import is_social_witness
 
 # Stages in which each role's panel still works (and its invitations may be answered).
 EXPERT_STAGES = (Stage.PUBLISHED, Stage.CLOSED, Stage.OPENED, Stage.EVALUATION)
@@ -188,12 +190,16 @@ def chair_may_correct(user, score) -> bool:
 PANEL_STAGES = [s for s in Stage if s not in (Stage.DRAFT, Stage.IN_REVIEW)]
 
 # On a challenge.
-register("evaluation:view_panel", is_body_approver & stage_is(*PANEL_STAGES))
+# The challenge's social witness reads the panel, its settings and the progress, never writes.
+register("evaluation:view_panel", (is_body_approver | is_social_witness) & stage_is(*PANEL_STAGES))
 register("evaluation:manage_settings", is_body_approver & stage_is(*SETTINGS_STAGES))
 register("evaluation:invite", is_body_approver & stage_is(*COMMITTEE_STAGES))
 register("evaluation:set_chair", is_body_approver & stage_is(*EXPERT_STAGES))
 register("evaluation:evaluate", is_panel_member)
-register("evaluation:view_progress", (is_body_approver | is_panel_chair) & evaluation_started)
+register(
+    "evaluation:view_progress",
+    (is_body_approver | is_panel_chair | is_social_witness) & evaluation_started,
+)
 # On a PanelMember: the invitee (the service checks the link, address, expiry and stage).
 register("evaluation:respond", is_authenticated)
 register("evaluation:declare_conflicts", owns_membership & declaration_window)

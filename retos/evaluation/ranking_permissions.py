@@ -1,11 +1,12 @@
 """Named permissions of the ranking and the finalists (see retos/core/rules.py), and the guard
 of the ``confirm_finalists`` transition.
 
-- ``ranking:view`` — during evaluation and finalists, the body's officials and approvers and the
-  panel chair; once the decision is published, everyone who sees the challenge.
+- ``ranking:view`` — during evaluation and finalists, the body's officials and approvers, the
+  panel chair and the social witness; once the decision is published, everyone who sees the
+  challenge.
 - ``ranking:view_names`` — the companies' names in the ranking: officials and approvers, the
-  public after the decision, and the chair unless the first round is blind and still running
-  (then the chair sees neutral labels, "Proposal A", …).
+  social witness, the public after the decision, and the chair unless the first round is blind
+  and still running (then the chair sees neutral labels, "Proposal A", …).
 - ``finalists:confirm`` — the body's approvers, while the challenge is in evaluation.
 """
 
@@ -16,6 +17,7 @@ from retos.challenges.permissions import is_body_approver, is_body_official, sta
 from retos.challenges.services import register_guard
 from retos.challenges.stages import Stage
 from retos.core.rules import is_authenticated, predicate, register
+from retos.witness.permissions import is_social_witness
 
 DURING = (Stage.EVALUATION, Stage.FINALISTS)
 AFTER_DECISION = (Stage.DECIDED, Stage.AWARDED, Stage.IMPLEMENTATION, Stage.COMPLETED)
@@ -58,12 +60,13 @@ def names_unblinded(user, challenge) -> bool:
 
 register(
     "ranking:view",
-    decision_published | ((is_body_official | is_panel_chair) & stage_is(*DURING)),
+    decision_published
+    | ((is_body_official | is_panel_chair | is_social_witness) & stage_is(*DURING)),
 )
 register(
     "ranking:view_names",
     decision_published
-    | (is_body_official & stage_is(*DURING))
+    | ((is_body_official | is_social_witness) & stage_is(*DURING))
     | (is_panel_chair & stage_is(*DURING) & names_unblinded),
 )
 register("finalists:confirm", is_body_approver & stage_is(Stage.EVALUATION))

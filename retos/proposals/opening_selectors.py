@@ -21,11 +21,15 @@ from retos.challenges.selectors import challenge_for_view
 from retos.challenges.stages import Stage
 from retos.organizations.models import Role
 from retos.proposals.models import OpeningAct, Proposal
+from retos.witness.permissions import is_social_witness
 
 # Who reads the counted proposals once opened: the body's officials, approvers and opening
 # officers (the same people ``proposal:read`` lets in after the act).
 is_body_reader = body_role(Role.OFFICIAL, Role.APPROVER, Role.OPENING_OFFICER)
 is_opening_officer = body_role(Role.OPENING_OFFICER)
+# Who reads the officials' list once opened: those readers and the challenge's social witness
+# (read-only: the admissibility decision stays the officials' rule).
+is_list_reader = is_body_reader | is_social_witness
 
 
 def confirm_window() -> timedelta:
@@ -171,7 +175,7 @@ def opening_summary(user, challenge: Challenge) -> dict | None:
         return {
             "opened": True,
             "act": act,
-            "can_list": is_body_reader(user, challenge),
+            "can_list": is_list_reader(user, challenge),
         }
     if (
         user.is_authenticated
@@ -202,9 +206,9 @@ class OpenedList:
 
 def opened_challenge_for_officials(user, slug: str) -> tuple[Challenge, OpeningAct]:
     """A challenge whose act is published, for its body's officials, approvers and opening
-    officers; 404 for everyone else and before the opening act."""
+    officers and its social witness; 404 for everyone else and before the opening act."""
     challenge = challenge_for_view(user, slug)
-    if challenge.opened_at is None or not is_body_reader(user, challenge):
+    if challenge.opened_at is None or not is_list_reader(user, challenge):
         raise Http404
     act = _act_query().filter(challenge=challenge, opened_at__isnull=False).first()
     if act is None:

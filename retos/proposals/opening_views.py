@@ -91,7 +91,7 @@ def opening_act(request, slug):
             "challenge": published.challenge,
             "act": published.act,
             "entries": published.entries,
-            "can_list": opening_selectors.is_body_reader(request.user, published.challenge),
+            "can_list": opening_selectors.is_list_reader(request.user, published.challenge),
         },
     )
     response["X-Content-SHA256"] = published.act.sha256

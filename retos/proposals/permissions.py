@@ -3,8 +3,9 @@
 The seal, in rules: before the opening act, only the company's own members may read a proposal
 or even learn it exists. After the act, the body's officials, approvers and opening officers may
 read the proposals the act counted; drafts never submitted and withdrawn proposals stay sealed
-for good. Platform staff, evaluators (until they are assigned, in the evaluation issue) and
-Django superusers have no rule that lets them in: ``rules.can`` never consults
+for good. The challenge's active social witness reads what those officials read, from the act
+on (never before). Platform staff, evaluators (until they are assigned, in the evaluation issue)
+and Django superusers have no rule that lets them in: ``rules.can`` never consults
 ``is_superuser``.
 """
 
@@ -15,6 +16,7 @@ from retos.challenges.stages import Stage
 from retos.core.rules import Predicate, is_authenticated, predicate, register
 from retos.organizations.models import Role
 from retos.organizations.selectors import has_role
+from retos.witness.permissions import is_social_witness
 
 COMPANY_ROLES = (Role.ADMIN, Role.MEMBER)
 # Stages in which the working draft may still change: before the opening act (after the
@@ -62,10 +64,12 @@ def draft_editable(user, proposal) -> bool:
 
 
 is_body_reader = on_challenge(body_role(Role.OFFICIAL, Role.APPROVER, Role.OPENING_OFFICER))
+# The challenge's social witness reads what the body's readers read, from the act on, too.
+is_witness_reader = on_challenge(is_social_witness)
 
 register(
     "proposal:read",
-    is_company_member | (opened & counted_at_opening & is_body_reader),
+    is_company_member | (opened & counted_at_opening & (is_body_reader | is_witness_reader)),
 )
 register("proposal:start", is_member_of_company)
 register("proposal:edit", is_company_member & draft_editable)
