@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from retos.core.formatting import format_mxn
 from retos.organizations.models import Level
 from retos.statistics import selectors
-from retos.statistics.charts import Bar, bar_chart
+from retos.statistics.charts import Bar, Group, bar_chart, grouped_bar_chart
 
 
 class FilterForm(forms.Form):
@@ -91,12 +91,23 @@ def statistics(request):
             _("Public challenges by the state of the body; federal bodies have none."),
             stats.by_state,
         )
-        charts["amounts"] = bar_chart(
+        charts["amounts"] = grouped_bar_chart(
             chart_id="chart-amounts",
-            title=_("Amounts published by year"),
-            desc=_("Sum of the contract amounts of the challenges published each year, in MXN."),
-            bars=[
-                Bar(str(year), float(total), format_mxn(total)) for year, total, _n in stats.amounts
+            title=_("Amounts published and awarded, by year of publication"),
+            desc=_(
+                "For the challenges published each year: the sum of their contract amounts, "
+                "and the sum of the amounts awarded to those already awarded, in MXN."
+            ),
+            series=[_("Published"), _("Awarded")],
+            groups=[
+                Group(
+                    str(row.year),
+                    [
+                        Bar(_("Published"), float(row.published), format_mxn(row.published)),
+                        Bar(_("Awarded"), float(row.awarded), format_mxn(row.awarded)),
+                    ],
+                )
+                for row in stats.amounts
             ],
         )
     if stats.proposals:
@@ -123,6 +134,23 @@ def statistics(request):
             title=_("Days from publication to opening"),
             desc=_("For each opened challenge, the days between publication and opening act."),
             bars=[Bar(c.title, d, _count(d)) for c, d in stats.days_to_opening],
+        )
+    if stats.proposals:
+        charts["outcomes"] = _chart(
+            "chart-outcomes",
+            _("From proposals to reuse"),
+            _(
+                "Proposals counted at the opening acts, confirmed finalists, winners, tools "
+                "delivered and tools another government body reports reusing."
+            ),
+            stats.outcomes,
+        )
+    if stats.days_to_award:
+        charts["days_to_award"] = bar_chart(
+            chart_id="chart-days-to-award",
+            title=_("Days from publication to award"),
+            desc=_("For each awarded challenge, the days between publication and the award date."),
+            bars=[Bar(c.title, d, _count(d)) for c, d in stats.days_to_award],
         )
     return render(
         request,
