@@ -374,6 +374,7 @@ def test_an_award_above_the_amount_is_refused_and_would_be_flagged():
     # Only a row written outside the services could be above; it would still be flagged.
     Award.objects.filter(challenge=s.challenge).update(amount=above)
     assert states(s.challenge)[AWARD_AT_BUDGET] == RAISED
+    assert "is above the contract amount" in flag(s.challenge, AWARD_AT_BUDGET).detail
 
 
 # --- Complaints upheld ----------------------------------------------------------------------

@@ -276,11 +276,13 @@ def assess(facts: Facts, now: datetime) -> list[Flag]:
         flags.append(_pending(AWARD_AT_BUDGET))
     else:
         at_budget = facts.award_amount >= facts.amount
-        detail = (
-            _("The amount awarded, %(award)s, equals the contract amount.")
-            if at_budget
-            else _("The amount awarded, %(award)s, is below the contract amount, %(amount)s.")
-        ) % {"award": format_mxn(facts.award_amount), "amount": format_mxn(facts.amount)}
+        if facts.award_amount == facts.amount:
+            detail = _("The amount awarded, %(award)s, equals the contract amount.")
+        elif at_budget:  # refused by the platform; only a row written outside it
+            detail = _("The amount awarded, %(award)s, is above the contract amount, %(amount)s.")
+        else:
+            detail = _("The amount awarded, %(award)s, is below the contract amount, %(amount)s.")
+        detail %= {"award": format_mxn(facts.award_amount), "amount": format_mxn(facts.amount)}
         flags.append(_flag(AWARD_AT_BUDGET, at_budget, detail))
 
     if not facts.decided and not facts.upheld:
