@@ -345,11 +345,17 @@ def start_evaluation_problems(challenge) -> list[str]:
                 "or wait for the chair you invited to accept."
             )
         )
-    pending = Proposal.objects.filter(
-        challenge_id=challenge.pk,
-        status=Status.SUBMITTED,
-        admissibility=Admissibility.PENDING,
-    ).count()
+    # Before the opening act not even the number of proposals may show (the panel page lists
+    # these problems from the publication on): count them only once the act is published.
+    pending = (
+        Proposal.objects.filter(
+            challenge_id=challenge.pk,
+            status=Status.SUBMITTED,
+            admissibility=Admissibility.PENDING,
+        ).count()
+        if challenge.opened_at is not None
+        else 0
+    )
     if pending:
         from django.utils.translation import ngettext
 
