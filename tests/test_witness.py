@@ -112,9 +112,7 @@ def test_no_assignment_before_the_publication_or_after_the_end(stage, staff_user
 
 
 def test_a_scheduled_challenge_is_still_in_review_for_the_assignment(staff_user):
-    challenge = challenge_in(
-        Stage.PUBLISHED, published_at=timezone.now() + timedelta(days=2)
-    )
+    challenge = challenge_in(Stage.PUBLISHED, published_at=timezone.now() + timedelta(days=2))
     with pytest.raises(PermissionDenied):
         services.witness_assign(challenge=challenge, user=UserFactory(), actor=staff_user)
 
@@ -183,7 +181,7 @@ def test_before_the_opening_the_assignment_says_nothing_about_bidders(staff_user
     from tests.proposal_helpers import submitted_proposal
 
     challenge = challenge_in(Stage.PUBLISHED)
-    proposal, member, _version = submitted_proposal(challenge, attach=False)
+    _proposal, member, _version = submitted_proposal(challenge, attach=False)
     witness = services.witness_assign(challenge=challenge, user=member, actor=staff_user)
     assert witness.active
 
@@ -416,9 +414,7 @@ def test_hostile_text_is_stored_as_typed():
     challenge = challenge_in(Stage.EVALUATION)
     witness = assign(challenge)
     text = "<script>alert('x')</script> '; DROP TABLE witness_observation; --"
-    observation = services.observation_publish(
-        challenge=challenge, actor=witness.user, text=text
-    )
+    observation = services.observation_publish(challenge=challenge, actor=witness.user, text=text)
     assert Observation.objects.get(pk=observation.pk).text == text
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 
@@ -42,25 +43,24 @@ def _is_witness(user, witnesses) -> bool:
 
 
 def _observations(challenge, witnesses, *, limit: int | None = None) -> list[Observation]:
-    """The challenge's observations, newest first, each with its witness and the number of the
-    one it corrects (one query)."""
+    """The challenge's observations, newest first, each with its witness, the number of the
+    one it corrects and the numbers of those that correct it (one query).
+
+    A correction is always newer than what it corrects, so the newest ``limit`` observations
+    hold every correction of each one they show."""
     by_id = {w.pk: w for w in witnesses}
-    rows = Observation.objects.filter(challenge_id=challenge.pk).order_by("-number")
+    rows = (
+        Observation.objects.filter(challenge_id=challenge.pk)
+        .annotate(corrects_number=F("corrects__number"))
+        .order_by("-number")
+    )
     if limit is not None:
         rows = rows[:limit]
     observations = list(rows)
-    numbers = {o.pk: o.number for o in observations}
-    missing = {
-        o.corrects_id for o in observations if o.corrects_id and o.corrects_id not in numbers
-    }
-    if missing:
-        # Only when a shown correction points at an observation not shown (one more query).
-        numbers.update(Observation.objects.filter(pk__in=missing).values_list("pk", "number"))
     corrected_by: dict[int, list[int]] = {}
     for o in observations:
         o.challenge = challenge
         o.witness = by_id[o.witness_id]
-        o.corrects_number = numbers.get(o.corrects_id) if o.corrects_id else None
         if o.corrects_id:
             corrected_by.setdefault(o.corrects_id, []).append(o.number)
     for o in observations:
