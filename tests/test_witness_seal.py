@@ -96,6 +96,10 @@ def what_the_witness_sees(client, challenge, witness) -> dict:
         "act": url("proposals:opening_act", slug=challenge.slug),
         "officers": url("proposals:confirm_opening", slug=challenge.slug),
         "panel": url("evaluation:panel", slug=challenge.slug),
+        "settings": url("evaluation:settings", slug=challenge.slug),
+        "progress": url("evaluation:progress", slug=challenge.slug),
+        "agenda": url("decisions:agenda", slug=challenge.slug),
+        "complaints": url("complaints:list", slug=challenge.slug),
         "ranking": url("ranking:ranking", slug=challenge.slug),
     }
     seen = {}
