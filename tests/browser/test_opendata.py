@@ -1,8 +1,9 @@
-"""The open-data page in a real browser: reached from the footer, Spanish and English,
-axe-core, and a phone."""
+"""The open-data page in a real browser: reached from the footer, Spanish and English, every
+file and its dictionary with the research methodology, axe-core, and a phone."""
 
 import pytest
 
+from retos.opendata import exports
 from tests.browser.conftest import CHROMIUM, NO_CHROMIUM, PHONE
 from tests.browser.helpers import shoot
 from tests.browser.test_public_pages import WIDER_THAN_VIEWPORT
@@ -23,8 +24,13 @@ def test_the_open_data_page_is_accessible(live_server, page, assert_accessible, 
     page.locator(f"footer a[href='{prefix}/datos/']").click()
     page.wait_for_url(live_server.url + prefix + "/datos/")
     assert page.locator("h1").inner_text() == heading
-    assert page.locator("table.opendata-dictionary").count() == 2
-    assert page.locator("a[href='/datos/retos.csv']").count() == 1
+    assert page.locator("table.opendata-dictionary").count() == len(exports.DATASETS)
+    for name in exports.DATASETS:
+        assert page.locator(f"a[href='/datos/{name}.csv']").count() == 1
+        assert page.locator(f"a[href='/datos/{name}.json']").count() == 1
+    methodology = page.locator("#research-methodology")
+    assert methodology.is_visible()
+    assert methodology.evaluate("e => e.tagName") == "H4"
     shoot(page, f"{lang}-opendata")
     assert_accessible(page)
 

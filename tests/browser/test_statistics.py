@@ -25,6 +25,15 @@ pytestmark = [
 
 
 @pytest.fixture
+def story(transactional_db):
+    """A challenge taken from its opening to a tool another body reuses (the clock now)."""
+    from tests.test_statistics_outcomes import story as make_story
+
+    s, _decision = make_story()
+    return s
+
+
+@pytest.fixture
 def data(transactional_db):
     """Public challenges at three levels, one of them opened with two proposals; the clock
     stays past the opened one's deadline."""
@@ -57,6 +66,19 @@ def test_statistics_page_is_accessible(live_server, page, data, assert_accessibl
     assert_accessible(page)
 
 
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_the_outcomes_are_accessible_from_opening_to_reuse(
+    live_server, page, story, assert_accessible, prefix
+):
+    page.goto(f"{live_server.url}{prefix}/estadisticas/")
+    for chart in ("chart-outcomes", "chart-days-to-award", "chart-amounts"):
+        assert page.locator(f"svg[aria-labelledby='{chart}-title {chart}-desc']").is_visible()
+    assert page.get_by_role("img").count() == page.get_by_role("table").count() == 12
+    page.locator("#h-outcomes").scroll_into_view_if_needed()
+    shoot(page, f"statistics-outcomes{prefix.replace('/', '-')}")
+    assert_accessible(page)
+
+
 def test_filters_work_without_javascript(live_server, browser, data):
     context = browser.new_context(java_script_enabled=False, locale="es-MX")
     page = context.new_page()
@@ -69,7 +91,7 @@ def test_filters_work_without_javascript(live_server, browser, data):
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_phone_has_no_horizontal_scroll(live_server, phone_page, data, assert_accessible, prefix):
+def test_phone_has_no_horizontal_scroll(live_server, phone_page, story, assert_accessible, prefix):
     phone_page.goto(f"{live_server.url}{prefix}/estadisticas/")
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     shoot(phone_page, f"statistics-phone{prefix.replace('/', '-')}")
