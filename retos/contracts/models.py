@@ -92,7 +92,7 @@ class MilestoneStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     IN_PROGRESS = "in_progress", _("In progress")
     SUBMITTED = "submitted", _("Submitted for acceptance")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", _("Accepted, payment pending")
     PAID = "paid", _("Paid")
 
 
@@ -219,7 +219,7 @@ class Payment(models.Model):
 class DeliveryStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ACCEPTED = "accepted", _("Accepted")
-    REJECTED = "rejected", _("Returned with observations")
+    REJECTED = "rejected", _("Returned to the supplier with observations")
 
 
 class Delivery(models.Model):
