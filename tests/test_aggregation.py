@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -151,7 +152,8 @@ def test_an_expert_who_gives_every_score_the_same_counts_zero_under_zscores():
 
 
 def test_the_explanation_states_the_method_minimum_threshold_and_tie_rule_with_numbers():
-    ranking = rank({10: {1: [7, 8, 9], 2: [5, 6, 10]}}, minimum="62.5", threshold="3.5")
+    with translation.override("en"):
+        ranking = rank({10: {1: [7, 8, 9], 2: [5, 6, 10]}}, minimum="62.5", threshold="3.5")
     text = " ".join(ranking.explanation)
     assert "62.5" in text and "3.5" in text
     assert "“A”" in ranking.tie_rule and "60 %" in ranking.tie_rule
@@ -179,7 +181,8 @@ def test_equal_totals_go_by_the_score_on_the_highest_weighted_criterion():
 def test_among_equal_weights_the_first_criterion_by_position_decides():
     c1, c2 = CriterionInput(7, D(50), 1, "second"), CriterionInput(8, D(50), 0, "first")
     # Equal totals (7 + 5 = 5 + 7); on "first" (position 0, id 8) P2 has 7 > 5.
-    ranking = rank({1: {7: [7], 8: [5]}, 2: {7: [5], 8: [7]}}, criteria=(c1, c2))
+    with translation.override("en"):
+        ranking = rank({1: {7: [7], 8: [5]}, 2: {7: [5], 8: [7]}}, criteria=(c1, c2))
     assert ranking.order() == [2, 1]
     assert ranking.top_criterion == 8
     assert "first listed" in ranking.tie_rule

@@ -115,7 +115,7 @@ def test_the_demo_deadline_is_inclusive_and_late_is_refused(situation):
     ):
         submit(situation)
     assert exc.value.code == "demo_late"
-    assert "deadline has passed" in str(exc.value)
+    assert "Venció el plazo de las demostraciones" in str(exc.value)
     assert Demo.objects.count() == 1
 
 

@@ -214,7 +214,7 @@ def test_nothing_eligible_is_refused_suggesting_the_challenge_be_declared_desert
     with pytest.raises(DomainError) as excinfo:
         finalists_confirm(challenge=challenge, actor=approver_of(challenge), confirmed=[p1.pk])
     assert excinfo.value.code == "nothing_eligible"
-    assert "deserted" in excinfo.value.message
+    assert "declare desierto el reto" in excinfo.value.message
 
 
 def test_no_accepted_panel_is_refused():
