@@ -18,7 +18,7 @@ from retos.challenges.models import Challenge
 from retos.challenges.stages import Stage
 from retos.contracts import services as contract_services
 from retos.contracts.models import Award
-from retos.core.business_days import add_business_days
+from retos.core.business_days import add_business_days, business_days_between
 from retos.core.errors import DomainError
 from retos.decisions import complaints
 from retos.decisions.models import ComplaintStatus
@@ -110,6 +110,18 @@ def test_a_withdrawn_proposal_is_not_a_bidder():
 
 
 # --- Short submission window ----------------------------------------------------------------
+
+
+def test_the_fast_count_of_business_days_agrees_with_the_platforms_for_two_years():
+    start = dt.date(2025, 12, 1)
+    for offset in range(0, 760, 3):
+        day = start + dt.timedelta(days=offset)
+        for length in (*range(-2, 45), 120, 400):
+            end = day + dt.timedelta(days=length)
+            assert flags.count_business_days(day, end) == business_days_between(day, end), (
+                day,
+                end,
+            )
 
 
 def test_the_threshold_is_the_platform_minimum_plus_five():

@@ -31,7 +31,7 @@ same query returns, and ``assess`` turns one challenge's facts into its flags.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -39,7 +39,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from retos.core.business_days import business_days_between
+from retos.core.business_days import _mexican_holidays as mexican_holidays
 from retos.core.formatting import format_mxn
 
 SINGLE_BIDDER = "single_bidder"
@@ -133,9 +133,24 @@ def thresholds() -> dict[str, int]:
 
 
 def business_days(start: datetime, end: datetime, tz: str) -> int:
-    """Business days after ``start``'s date up to ``end``'s date, both in ``tz``."""
+    """Business days after ``start``'s date up to ``end``'s date, both in ``tz``: the count of
+    ``retos.core.business_days.business_days_between``, by arithmetic on weeks rather than day
+    by day (the overview counts one window per public challenge)."""
     zone = ZoneInfo(tz)
-    return business_days_between(start.astimezone(zone).date(), end.astimezone(zone).date())
+    return count_business_days(start.astimezone(zone).date(), end.astimezone(zone).date())
+
+
+def count_business_days(start: date, end: date) -> int:
+    """Weekdays after ``start`` up to and including ``end``, less the official holidays among
+    them (0 if ``end`` <= ``start``)."""
+    if end <= start:
+        return 0
+    weeks, rest = divmod((end - start).days, 7)
+    weekday = start.weekday()
+    count = weeks * 5 + sum(1 for i in range(1, rest + 1) if (weekday + i) % 7 < 5)
+    for year in range(start.year, end.year + 1):
+        count -= sum(1 for h in mexican_holidays(year) if start < h <= end and h.weekday() < 5)
+    return count
 
 
 def is_short_window(days: int) -> bool:
@@ -207,11 +222,18 @@ class Facts:
     conflicted_members: list[tuple[int, int]] | None = None
 
 
-@dataclass(frozen=True)
 class Flag:
-    indicator: Indicator
-    state: str
-    detail: str = ""
+    """One indicator's state for one challenge. ``detail`` (the numbers behind it, as a
+    sentence) is written only when read: the overview assesses every challenge but shows the
+    details of one page of them."""
+
+    __slots__ = ("_detail", "_make_detail", "indicator", "state")
+
+    def __init__(self, indicator: Indicator, state: str, make_detail=None):
+        self.indicator = indicator
+        self.state = state
+        self._make_detail = make_detail
+        self._detail = None
 
     @property
     def code(self) -> str:
@@ -221,13 +243,22 @@ class Flag:
     def raised(self) -> bool:
         return self.state == RAISED
 
+    @property
+    def detail(self) -> str:
+        if self._detail is None:
+            self._detail = str(self._make_detail()) if self._make_detail else ""
+        return self._detail
 
-def _flag(code: str, raised: bool, detail: str) -> Flag:
-    return Flag(BY_CODE[code], RAISED if raised else CLEAR, detail)
+    def __repr__(self) -> str:
+        return f"Flag({self.code}, {self.state})"
+
+
+def _flag(code: str, raised: bool, make_detail) -> Flag:
+    return Flag(BY_CODE[code], RAISED if raised else CLEAR, make_detail)
 
 
 def _pending(code: str) -> Flag:
-    return Flag(BY_CODE[code], PENDING, str(BY_CODE[code].pending))
+    return Flag(BY_CODE[code], PENDING, lambda: BY_CODE[code].pending)
 
 
 def assess(facts: Facts, now: datetime) -> list[Flag]:
@@ -237,16 +268,7 @@ def assess(facts: Facts, now: datetime) -> list[Flag]:
         flags.append(_pending(SINGLE_BIDDER))
     else:
         flags.append(
-            _flag(
-                SINGLE_BIDDER,
-                facts.bidders == 1,
-                ngettext(
-                    "The opening act counted %(count)d proposal.",
-                    "The opening act counted %(count)d proposals.",
-                    facts.bidders,
-                )
-                % {"count": facts.bidders},
-            )
+            _flag(SINGLE_BIDDER, facts.bidders == 1, lambda: _bidders_detail(facts.bidders))
         )
 
     public = facts.published_at is not None and facts.published_at <= now
@@ -255,52 +277,27 @@ def assess(facts: Facts, now: datetime) -> list[Flag]:
         flags.append(_pending(LATE_AMENDMENT))
     else:
         days = business_days(facts.published_at, facts.deadline, facts.tz)
-        flags.append(
-            _flag(
-                SHORT_WINDOW,
-                is_short_window(days),
-                ngettext(
-                    "Submissions were open %(days)d business day after publication "
-                    "(the threshold is %(threshold)d).",
-                    "Submissions were open %(days)d business days after publication "
-                    "(the threshold is %(threshold)d).",
-                    days,
-                )
-                % {"days": days, "threshold": short_window_threshold()},
-            )
-        )
+        flags.append(_flag(SHORT_WINDOW, is_short_window(days), lambda: _window_detail(days)))
         late = late_amendments(facts.amendments, facts.deadline, facts.tz)
-        flags.append(_flag(LATE_AMENDMENT, bool(late), _late_detail(late, len(facts.amendments))))
+        total = len(facts.amendments)
+        flags.append(_flag(LATE_AMENDMENT, bool(late), lambda: _late_detail(late, total)))
 
     if facts.award_amount is None or facts.amount is None:
         flags.append(_pending(AWARD_AT_BUDGET))
     else:
-        at_budget = facts.award_amount >= facts.amount
-        if facts.award_amount == facts.amount:
-            detail = _("The amount awarded, %(award)s, equals the contract amount.")
-        elif at_budget:  # refused by the platform; only a row written outside it
-            detail = _("The amount awarded, %(award)s, is above the contract amount, %(amount)s.")
-        else:
-            detail = _("The amount awarded, %(award)s, is below the contract amount, %(amount)s.")
-        detail %= {"award": format_mxn(facts.award_amount), "amount": format_mxn(facts.amount)}
-        flags.append(_flag(AWARD_AT_BUDGET, at_budget, detail))
+        flags.append(
+            _flag(
+                AWARD_AT_BUDGET,
+                facts.award_amount >= facts.amount,
+                lambda: _award_detail(facts.award_amount, facts.amount),
+            )
+        )
 
     if not facts.decided and not facts.upheld:
         flags.append(_pending(COMPLAINT_UPHELD))
     else:
         flags.append(
-            _flag(
-                COMPLAINT_UPHELD,
-                facts.upheld > 0,
-                ngettext(
-                    "%(count)d complaint was upheld.",
-                    "%(count)d complaints were upheld.",
-                    facts.upheld,
-                )
-                % {"count": facts.upheld}
-                if facts.upheld
-                else _("No complaint has been upheld."),
-            )
+            _flag(COMPLAINT_UPHELD, facts.upheld > 0, lambda: _upheld_detail(facts.upheld))
         )
 
     if not facts.decided:
@@ -310,10 +307,50 @@ def assess(facts: Facts, now: datetime) -> list[Flag]:
             _flag(
                 EVALUATOR_CONFLICTS,
                 facts.conflicted,
-                _evaluator_detail(facts.conflicted, facts.conflicted_members),
+                lambda: _evaluator_detail(facts.conflicted, facts.conflicted_members),
             )
         )
     return flags
+
+
+# ---------------------------------------------------------------------------------------------
+# The details, in words.
+
+
+def _bidders_detail(bidders: int) -> str:
+    return ngettext(
+        "The opening act counted %(count)d proposal.",
+        "The opening act counted %(count)d proposals.",
+        bidders,
+    ) % {"count": bidders}
+
+
+def _window_detail(days: int) -> str:
+    return ngettext(
+        "Submissions were open %(days)d business day after publication "
+        "(the threshold is %(threshold)d).",
+        "Submissions were open %(days)d business days after publication "
+        "(the threshold is %(threshold)d).",
+        days,
+    ) % {"days": days, "threshold": short_window_threshold()}
+
+
+def _award_detail(award: Decimal, amount: Decimal) -> str:
+    if award == amount:
+        text = _("The amount awarded, %(award)s, equals the contract amount.")
+    elif award > amount:  # refused by the platform; only a row written outside it
+        text = _("The amount awarded, %(award)s, is above the contract amount, %(amount)s.")
+    else:
+        text = _("The amount awarded, %(award)s, is below the contract amount, %(amount)s.")
+    return text % {"award": format_mxn(award), "amount": format_mxn(amount)}
+
+
+def _upheld_detail(upheld: int) -> str:
+    if not upheld:
+        return _("No complaint has been upheld.")
+    return ngettext(
+        "%(count)d complaint was upheld.", "%(count)d complaints were upheld.", upheld
+    ) % {"count": upheld}
 
 
 def _late_detail(late: list[LateAmendment], total: int) -> str:

@@ -190,14 +190,33 @@ def challenge_flags(
 # The overview.
 
 
-@dataclass
 class Row:
-    challenge: dict
-    flags: list[Flag]
+    """One challenge of the overview: its states, and its flags (with their details) only
+    when a page shows it."""
+
+    __slots__ = ("_flags", "amendments", "challenge", "now", "raised_codes")
+
+    def __init__(self, challenge: dict, amendments, now, raised_codes):
+        self.challenge = challenge
+        self.amendments = amendments
+        self.now = now
+        self.raised_codes = raised_codes
+        self._flags = None
+
+    @property
+    def flags(self) -> list[Flag]:
+        if self._flags is None:
+            facts = _facts(self.challenge, self.challenge["body__time_zone"], self.amendments)
+            self._flags = flags.assess(facts, self.now)
+        return self._flags
 
     @property
     def raised(self) -> list[Flag]:
         return [f for f in self.flags if f.raised]
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.challenge["stage_now"]).label
 
 
 @dataclass
@@ -255,22 +274,18 @@ def overview(filters: Filters, indicator: str = "", now: datetime | None = None)
     counts = {i.code: Count_(i) for i in INDICATORS}
     result = Overview(total=len(rows))
     for r in rows:
-        assessed = flags.assess(_facts(r, r["body__time_zone"], amendments.get(r["pk"], [])), now)
-        raised = False
-        for flag in assessed:
+        found = amendments.get(r["pk"], [])
+        raised = []
+        # Only the states are kept: the flags of the rows a page shows are assessed again
+        # with their details (``Row.flags``), so thousands of rows stay cheap.
+        for flag in flags.assess(_facts(r, r["body__time_zone"], found), now):
             if flag.state != flags.PENDING:
                 counts[flag.code].assessed += 1
             if flag.raised:
                 counts[flag.code].raised += 1
-                raised = True
-        result.flagged += raised
-        r["stage_label"] = Stage(r["stage_now"]).label
-        row = Row(challenge=r, flags=assessed)
-        if (
-            indicator == ALL
-            or (not indicator and raised)
-            or any(f.code == indicator and f.raised for f in assessed)
-        ):
-            result.rows.append(row)
+                raised.append(flag.code)
+        result.flagged += bool(raised)
+        if indicator == ALL or (not indicator and raised) or indicator in raised:
+            result.rows.append(Row(r, found, now, tuple(raised)))
     result.counts = list(counts.values())
     return result
