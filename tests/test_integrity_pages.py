@@ -33,7 +33,8 @@ from tests.factories import (
     StateBodyFactory,
     UserFactory,
 )
-from tests.lifecycle import challenge_in
+from tests.lifecycle import ROLES, challenge_in, person
+from tests.proposal_helpers import submitted_proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,11 @@ def made(stage, **fields):
     """``challenge_in(stage)`` published 100 days ago: its window is long (not flagged)."""
     fields.setdefault("published_at", timezone.now() - dt.timedelta(days=100))
     return challenge_in(stage, **fields)
+
+
+def in_english(challenge) -> str:
+    with translation.override("en"):
+        return challenge.get_absolute_url()
 
 
 def url(lang="en", query=""):
@@ -296,13 +302,44 @@ def test_hostile_text_is_escaped_on_the_overview(client):
     assert Challenge.objects.filter(pk=challenge.pk).exists()
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_everyone_sees_the_same_overview_and_nothing_sealed(client, role):
+    """The page is public and the same for every role: the body's own officials, staff and
+    superusers see no draft, no sealed count of proposals and no unpublished declaration."""
+    body = GovernmentBodyFactory()
+    sealed = ChallengeFactory(body=body, title="Reto con una propuesta sellada")
+    submitted_proposal(sealed)
+    draft = DraftChallengeFactory(body=body, title="Borrador secreto")
+    opening_act(draft, 1)
+    judged = made(Stage.FINALISTS, body=body, title="Reto en finalistas")
+    proposals = [contract_helpers.bidder(judged)[0] for _ in range(2)]
+    conflicted = member(judged, declared=True)
+    for proposal in proposals:
+        ConflictDeclaration.objects.create(
+            member=conflicted, proposal=proposal, has_conflict=True, note="Socia de la empresa."
+        )
+    user = person(role, body)
+    if user.is_authenticated:
+        client.force_login(user)
+    html = page(client, query="?indicator=all")
+    assert "Borrador secreto" not in html
+    assert set(listed(html)) == {"Reto con una propuesta sellada", "Reto en finalistas"}
+    assert "2 public challenges, 0 with at least one red flag." in html
+    assert 'class="flag-name"' not in html
+    for code in ("single_bidder", "evaluator_conflicts"):
+        assert listed(page(client, query=f"?indicator={code}")) == []
+    detail = client.get(in_english(judged)).content.decode()
+    assert "<strong>Raised</strong>" not in detail
+    assert "Not known until the decision" in detail
+
+
 # --- The challenge page ---------------------------------------------------------------------
 
 
 def test_the_challenge_page_shows_every_indicator_with_its_result(client):
     challenge = made(Stage.DECIDED, title="Reto con alertas")
     flagged_everything(challenge)
-    html = client.get("/en" + challenge.get_absolute_url()).content.decode()
+    html = client.get(in_english(challenge)).content.decode()
     panel = html.split('aria-labelledby="flags-panel-title"', 1)[1].split("</section>", 1)[0]
     assert "5 indicators are raised for this challenge." in panel
     assert panel.count("<strong>Raised</strong>") == 5
@@ -315,7 +352,7 @@ def test_the_challenge_page_shows_every_indicator_with_its_result(client):
 
 def test_the_challenge_page_before_the_opening_says_what_is_not_known_yet(client):
     challenge = ChallengeFactory()
-    html = client.get("/en" + challenge.get_absolute_url()).content.decode()
+    html = client.get(in_english(challenge)).content.decode()
     panel = html.split('aria-labelledby="flags-panel-title"', 1)[1].split("</section>", 1)[0]
     assert "No indicator is raised for this challenge so far." in panel
     assert "Not known until the opening act" in panel
@@ -327,7 +364,7 @@ def test_a_draft_has_no_red_flags_panel_even_for_its_authors(client):
     draft = DraftChallengeFactory()
     author = MembershipFactory(organization=draft.body, role=Role.OFFICIAL).user
     client.force_login(author)
-    response = client.get("/en" + draft.get_absolute_url())
+    response = client.get(in_english(draft))
     assert response.status_code == 200
     assert "flags-panel-title" not in response.content.decode()
 
@@ -335,7 +372,7 @@ def test_a_draft_has_no_red_flags_panel_even_for_its_authors(client):
 def test_hostile_text_is_escaped_on_the_challenge_page(client):
     challenge = made(Stage.DECIDED, title=SCRIPT)
     flagged_everything(challenge)
-    html = client.get("/en" + challenge.get_absolute_url()).content.decode()
+    html = client.get(in_english(challenge)).content.decode()
     assert SCRIPT not in html
     assert "flags-panel-title" in html
 
@@ -386,5 +423,5 @@ def test_the_challenge_pages_flags_cost_the_same_with_10_and_60_challenges(clien
 def test_amounts_are_shown_in_pesos(client):
     challenge = made(Stage.DECIDED, amount=Decimal("1250000.00"))
     flagged_everything(challenge)
-    html = client.get("/en" + challenge.get_absolute_url()).content.decode()
+    html = client.get(in_english(challenge)).content.decode()
     assert "$1,250,000.00 MXN" in html
