@@ -37,8 +37,10 @@ urlpatterns += i18n_patterns(
     path("", include("retos.decisions.urls")),
     path("", include("retos.decisions.complaint_urls")),
     path("", include("retos.contracts.urls")),
+    path("", include("retos.witness.urls")),
     path("", include("retos.ledger.urls")),
     path("", include("retos.opendata.urls")),
+    path("estadisticas/alertas/", include("retos.integrity.urls")),
     path("estadisticas/", include("retos.statistics.urls")),
     prefix_default_language=False,
 )

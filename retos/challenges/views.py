@@ -120,17 +120,20 @@ def detail_context(request, challenge: Challenge) -> dict:
     from retos.documents.selectors import public_documents
     from retos.evaluation.ranking import finalists_summary
     from retos.evaluation.selectors import evaluation_summary
+    from retos.integrity.selectors import challenge_flags
     from retos.notifications.selectors import follow_state
     from retos.proposals.opening_selectors import opening_summary
     from retos.proposals.selectors import proposal_entry
+    from retos.witness.selectors import witness_summary
 
+    amendments = amendments_shown(challenge)
     return {
         "challenge": challenge,
         "criteria": criteria,
         "deadlines": deadlines,
         "documents": public_documents(challenge),
         "clarifications": public_clarifications(challenge),
-        "amendments": amendments_shown(challenge),
+        "amendments": amendments,
         "follow": follow_state(request.user, challenge),
         "can_amend": rules.can(request.user, "challenge:amend", challenge),
         "timeline": _timeline(challenge),
@@ -144,6 +147,9 @@ def detail_context(request, challenge: Challenge) -> dict:
         "finalists": finalists_summary(request.user, challenge),
         "decision": decision_summary(request.user, challenge),
         "contract": contract_summary(request.user, challenge),
+        "witness": witness_summary(request.user, challenge),
+        # Red flags (integrity): public indicators, None before publication.
+        "red_flags": challenge_flags(challenge, amendments=[a for a, _rows in amendments]),
         # "Take part": the person's own companies and proposals only (proposals app).
         "proposal_entry": proposal_entry(request.user, challenge) if challenge.is_public else None,
         "problems": services.challenge_problems(challenge)
