@@ -586,7 +586,7 @@ def _grown(n):
         # session, user, unread count, roles, challenge, act, the counted proposals, …
         ("proposals:opened_list", "official", 8),
         ("proposals:confirm_opening", "opening_officer", 6),
-        ("challenges:detail", "official", 12),
+        ("challenges:detail", "official", 15),
     ],
 )
 def test_opening_pages_run_the_same_queries_with_2_and_8_proposals(client, name, role, budget):

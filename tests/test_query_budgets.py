@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 # The budgets: (session-less anonymous visitor) list = filter choices (bodies, states), count,
 # page rows; detail = challenge, criteria, documents, questions (with minutes), amendments,
 # followers; home = figures, open challenges.
-BUDGETS = {"list": 4, "detail": 6, "home": 2, "bodies": 1, "body": 2}
+BUDGETS = {"list": 4, "detail": 7, "home": 2, "bodies": 1, "body": 2}
 
 
 def grow_to(n: int):
