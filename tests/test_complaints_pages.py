@@ -492,8 +492,11 @@ def _many(proposals, count: int):
     return made
 
 
-LIST_BUDGET = 10
-DETAIL_BUDGET = 10
+# (+1 since the social witness: whether a signed-in viewer who is neither the complainant nor
+# an official is the challenge's witness, who may download confidential evidence; one query
+# per request, cached on the user.)
+LIST_BUDGET = 11
+DETAIL_BUDGET = 11
 NEW_BUDGET = 9
 
 
