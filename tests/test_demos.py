@@ -437,3 +437,29 @@ def test_an_oversized_or_empty_place_is_refused(situation):
             )
         assert exc.value.code == code
     assert not DemoSlot.objects.exists()
+
+
+def test_the_demo_day_email_carries_the_calendar_invitation(situation):
+    from retos.notifications.models import EmailDelivery
+    from retos.notifications.services import email_message
+
+    proposal = situation.finalists[0]
+    start, end = slot_times()
+    services.demo_slot_schedule(
+        proposal=proposal,
+        actor=official_of(situation.challenge),
+        starts_at=start,
+        ends_at=end,
+        location="Sala 3",
+    )
+    delivery = EmailDelivery.objects.filter(
+        kind=Kind.DEMO_SCHEDULED, user=situation.members[proposal.pk]
+    ).get()
+    message = email_message(delivery)
+    ((name, content, mimetype),) = message.attachments
+    assert name == f"demo-{situation.challenge.slug}.ics"
+    assert mimetype.startswith("text/calendar")
+    assert "BEGIN:VEVENT" in content
+    assert f"UID:demo-{proposal.public_id}@" in content
+    assert f"DTSTART:{start.astimezone(UTC):%Y%m%dT%H%M%SZ}" in content
+    assert "LOCATION:Sala 3" in content

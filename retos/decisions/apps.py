@@ -8,3 +8,8 @@ class DecisionsConfig(AppConfig):
 
     def ready(self):
         from retos.decisions import complaint_permissions, permissions  # noqa: F401  (rules)
+        from retos.decisions.invitations import demo_invitation
+        from retos.notifications.models import Kind
+        from retos.notifications.services import register_email_attachments
+
+        register_email_attachments(Kind.DEMO_SCHEDULED, demo_invitation)

@@ -472,6 +472,15 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path if path else ""
 
 
+# Files an email of a kind carries (registered by the app that owns the kind): for the demo-day
+# notice, the calendar invitation. ``fn(delivery) -> [(filename, content, mimetype)]``.
+EMAIL_ATTACHMENTS: dict[str, Any] = {}
+
+
+def register_email_attachments(kind: str, fn) -> None:
+    EMAIL_ATTACHMENTS[kind] = fn
+
+
 def email_message(delivery: EmailDelivery) -> EmailMultiAlternatives:
     """The email for ``delivery``, HTML and text, in the recipient's preferred language.
 
@@ -501,6 +510,10 @@ def email_message(delivery: EmailDelivery) -> EmailMultiAlternatives:
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(html, "text/html")
+    attachments = EMAIL_ATTACHMENTS.get(delivery.kind)
+    if attachments is not None:
+        for filename, content, mimetype in attachments(delivery):
+            message.attach(filename, content, mimetype)
     return message
 
 
