@@ -225,6 +225,7 @@ def test_the_witness_publishes_from_the_page_and_lands_on_it(client):
     target = url("witness:observe", slug=challenge.slug)
     page = client.get(target).content.decode()
     assert 'for="id_text"' in page and "id_corrects" not in page  # nothing to correct yet
+    assert 'for="id_text">Observation <span class="optional">' not in page  # required
     response = client.post(target, {"text": "La sesión empezó puntual."})
     assert response.status_code == 302
     assert response["Location"].endswith("/testigo-social/#observacion-1")

@@ -19,8 +19,8 @@ class ObservationForm(forms.Form):
             "What you saw at this stage of the challenge. It is published at once with your "
             "name and the stage, and it cannot be changed or removed afterwards."
         ),
-        # The service gives the message for an empty or oversized text, with the limit.
-        required=False,
+        # The service gives the message for a blank or oversized text, with the limit.
+        error_messages={"required": gettext_lazy("Write the observation: it cannot be empty.")},
         strip=False,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
@@ -71,7 +71,9 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason for the revocation"),
         help_text=gettext_lazy("It is published next to the witness's name."),
-        required=False,
+        error_messages={
+            "required": gettext_lazy("Give the reason for the revocation: it is published.")
+        },
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
