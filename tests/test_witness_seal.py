@@ -14,6 +14,7 @@ from django.utils import translation
 from retos.ledger.models import Event
 from retos.proposals import services as proposal_services
 from retos.proposals.models import ProposalAttachment
+from tests.evaluation_helpers import opened_challenge
 from tests.factories import ChallengeFactory, GovernmentBodyFactory, MembershipFactory, UserFactory
 from tests.proposal_helpers import (
     MARKER,
@@ -21,7 +22,7 @@ from tests.proposal_helpers import (
     started_proposal,
     submitted_proposal,
 )
-from tests.test_api import everything_public, get, token_for
+from tests.test_api import everything_public, get, post, token_for
 from tests.witness_helpers import assign
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +278,29 @@ def test_a_revoked_witness_reads_no_more_even_after_the_act(client, pair):
         assert client.get(url("proposals:detail", public_id=proposal.public_id)).status_code == 404
         assert client.get(url("proposals:opened_list", slug="reto-sellado")).status_code == 404
         assert client.get(url("witness:dossier", slug="reto-sellado")).status_code == 404
+
+
+def test_the_apis_writes_refuse_the_witness_after_the_act(client):
+    challenge, proposals = opened_challenge(2, admissible=False)
+    witness = assign(challenge).user
+    secret = token_for(witness)
+    events = Event.objects.count()
+    response = post(
+        client, f"/proposals/{proposals[0].public_id}/admissibility/", {"admissible": True}, secret
+    )
+    assert response.status_code == 404
+    offered = get(client, f"/challenges/{challenge.slug}/transitions/", secret).json()["allowed"]
+    assert offered == []
+    for name in ("start_evaluation", "cancel", "declare_deserted"):
+        response = post(
+            client,
+            f"/challenges/{challenge.slug}/transitions/",
+            {"name": name, "reason": "Motivo."},
+            secret,
+        )
+        assert response.status_code in (403, 409), (name, response.content)
+    proposals[0].refresh_from_db()
+    assert proposals[0].admissibility == "pending"
+    challenge.refresh_from_db()
+    assert challenge.stage == "opened"
+    assert Event.objects.count() == events
