@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from retos.challenges.amendments import challenge_amend, challenge_extend_deadline
 from retos.challenges.models import Challenge
@@ -49,6 +49,14 @@ from tests.lifecycle import challenge_in
 from tests.proposal_helpers import opening_officers, past_deadline, submitted_proposal
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The indicators' details are read in English here (the Spanish is checked on the pages)."""
+    with translation.override("en"):
+        yield
+
 
 CDMX = ZoneInfo("America/Mexico_City")
 TIJUANA = ZoneInfo("America/Tijuana")
