@@ -200,10 +200,9 @@ class QuestionList(generics.ListCreateAPIView):
 class _Resolve(APIView):
     permission_classes = [permissions.IsAuthenticated]
     input_class: type = s.AnswerSerializer
+    # The service that resolves the question, and its text argument (also the input's field).
+    service = staticmethod(clarification_services.question_answer)
     field = "answer"
-
-    def resolve(self, question, text):  # pragma: no cover - overridden
-        raise NotImplementedError
 
     def post(self, request, slug, number):
         challenge = selectors.public_challenge(slug)
@@ -211,7 +210,11 @@ class _Resolve(APIView):
         data = self.input_class(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            question = self.resolve(question, data.validated_data[self.field])
+            question = self.service(
+                question=question,
+                actor=request.user,
+                **{self.field: data.validated_data[self.field]},
+            )
         except PermissionDenied:
             raise forbidden(
                 _("Only the officials and approvers of the body answer its questions.")
@@ -231,12 +234,8 @@ class _Resolve(APIView):
 )
 class QuestionAnswer(_Resolve):
     input_class = s.AnswerSerializer
+    service = staticmethod(clarification_services.question_answer)
     field = "answer"
-
-    def resolve(self, question, text):
-        return clarification_services.question_answer(
-            question=question, actor=self.request.user, answer=text
-        )
 
 
 @extend_schema(
@@ -248,12 +247,8 @@ class QuestionAnswer(_Resolve):
 )
 class QuestionDecline(_Resolve):
     input_class = s.DeclineSerializer
+    service = staticmethod(clarification_services.question_decline)
     field = "reason"
-
-    def resolve(self, question, text):
-        return clarification_services.question_decline(
-            question=question, actor=self.request.user, reason=text
-        )
 
 
 # --- Challenge transitions (officials, platform staff) --------------------------------------------

@@ -2,6 +2,10 @@
 (the admin site, a shell, a bug). Draft scores (``submitted_at`` empty) may change until the
 expert submits them; the submission sets ``submitted_at`` on drafts only."""
 
+import sys
+
+from retos.core import append_only
+
 SQLITE_CREATE = [
     "CREATE TRIGGER IF NOT EXISTS evaluation_score_no_update BEFORE UPDATE ON evaluation_score "
     "WHEN OLD.submitted_at IS NOT NULL "
@@ -37,16 +41,8 @@ POSTGRESQL_DROP = [
 
 
 def create(connection) -> None:
-    statements = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}.get(connection.vendor)
-    if statements is None:
-        raise NotImplementedError(f"no score triggers for {connection.vendor}")
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    append_only.create(connection, sys.modules[__name__])
 
 
 def drop(connection) -> None:
-    statements = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}.get(connection.vendor, [])
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    append_only.drop(connection, sys.modules[__name__])

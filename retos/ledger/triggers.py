@@ -1,5 +1,9 @@
 """The database itself refuses to change or remove a ledger event, whatever the code does."""
 
+import sys
+
+from retos.core import append_only
+
 SQLITE_CREATE = [
     "CREATE TRIGGER IF NOT EXISTS ledger_event_no_update BEFORE UPDATE ON ledger_event "
     "BEGIN SELECT RAISE(ABORT, 'ledger events are append-only'); END",
@@ -27,16 +31,8 @@ POSTGRESQL_DROP = [
 
 
 def create(connection) -> None:
-    statements = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}.get(connection.vendor)
-    if statements is None:
-        raise NotImplementedError(f"no ledger triggers for {connection.vendor}")
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    append_only.create(connection, sys.modules[__name__])
 
 
 def drop(connection) -> None:
-    statements = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}.get(connection.vendor, [])
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    append_only.drop(connection, sys.modules[__name__])

@@ -1,6 +1,10 @@
 """The database itself refuses to change or remove a published OCDS release, whatever the
 code does (the admin site, a shell, a bug)."""
 
+import sys
+
+from retos.core import append_only
+
 SQLITE_CREATE = [
     "CREATE TRIGGER IF NOT EXISTS ocds_release_no_update BEFORE UPDATE ON ocds_release "
     "BEGIN SELECT RAISE(ABORT, 'OCDS releases are append-only'); END",
@@ -28,16 +32,8 @@ POSTGRESQL_DROP = [
 
 
 def create(connection) -> None:
-    statements = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}.get(connection.vendor)
-    if statements is None:
-        raise NotImplementedError(f"no OCDS release triggers for {connection.vendor}")
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    append_only.create(connection, sys.modules[__name__])
 
 
 def drop(connection) -> None:
-    statements = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}.get(connection.vendor, [])
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    append_only.drop(connection, sys.modules[__name__])

@@ -3,6 +3,10 @@ does (the admin site, a shell, a bug): a correction is a new observation that po
 one it corrects. Used by migration 0002 and, on SQLite, by ``flush`` (which lifts them while
 it empties the tables; see ``retos.core.sqlite_backend``)."""
 
+import sys
+
+from retos.core import append_only
+
 SQLITE_CREATE = [
     "CREATE TRIGGER IF NOT EXISTS witness_observation_no_update "
     "BEFORE UPDATE ON witness_observation "
@@ -32,16 +36,8 @@ POSTGRESQL_DROP = [
 
 
 def create(connection) -> None:
-    statements = {"sqlite": SQLITE_CREATE, "postgresql": POSTGRESQL_CREATE}.get(connection.vendor)
-    if statements is None:
-        raise NotImplementedError(f"no observation triggers for {connection.vendor}")
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    append_only.create(connection, sys.modules[__name__])
 
 
 def drop(connection) -> None:
-    statements = {"sqlite": SQLITE_DROP, "postgresql": POSTGRESQL_DROP}.get(connection.vendor, [])
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
+    append_only.drop(connection, sys.modules[__name__])
